@@ -1,0 +1,1 @@
+"""Serving side of newsframe: the shared predictor, the HTTP service and batch scoring."""

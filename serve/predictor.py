@@ -1,0 +1,70 @@
+"""The one scoring entry point every caller shares: a loaded model version turned into predictions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from newsframe.train.artifacts import ModelVersion, load_version
+from newsframe.train.data import TASKS
+
+OUTPUT_COLUMNS = ("topic", "topic_confidence", "framing", "framing_confidence")
+
+
+def prediction_columns(frame: pd.DataFrame, input_columns: list[str]) -> pd.DataFrame:
+    """Rename prediction columns that collide with an input column to ``newsframe_<name>``.
+
+    Input columns are never changed, so scoring a labelled file keeps its own ``topic`` beside the prediction.
+    """
+    taken = set(map(str, input_columns))
+    return frame.rename(columns={c: f"newsframe_{c}" for c in frame.columns if c in taken})
+
+
+@dataclass
+class Predictor:
+    """Scores texts with both task pipelines of one model version."""
+
+    model: ModelVersion
+
+    @classmethod
+    def load(cls, models: str | Path) -> "Predictor":
+        """Load and verify the version at ``models`` (a version directory or a directory with ``latest``)."""
+        return cls(load_version(models))
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    def labels(self, task: str) -> list[str]:
+        return self.model.labels(task)
+
+    def predict_proba(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Class probabilities per task; columns follow ``labels(task)``."""
+        return {task: self.model.pipelines[task].predict_proba(texts) for task in TASKS}
+
+    def score_frame(self, texts: list[str], scores: bool = False) -> pd.DataFrame:
+        """The output columns for a batch of texts (plus one ``<task>_score_<label>`` column per label if asked)."""
+        columns: dict[str, Any] = {}
+        for task, proba in self.predict_proba(texts).items():
+            labels = np.asarray(self.labels(task), dtype=object)
+            best = proba.argmax(axis=1)
+            columns[task] = labels[best]
+            columns[f"{task}_confidence"] = proba[np.arange(len(best)), best].round(6)
+            if scores:
+                for j, label in enumerate(labels):
+                    columns[f"{task}_score_{label}"] = proba[:, j].round(6)
+        return pd.DataFrame(columns)
+
+    def predict_one(self, text: str) -> dict[str, Any]:
+        """One document: label, confidence and all class scores per task."""
+        result: dict[str, Any] = {}
+        for task, proba in self.predict_proba([text]).items():
+            row = proba[0]
+            best = int(row.argmax())
+            labels = self.labels(task)
+            result[task] = {"label": labels[best], "confidence": float(row[best]),
+                            "scores": {label: float(p) for label, p in zip(labels, row)}}
+        return result

@@ -1,0 +1,30 @@
+"""Shared fixtures: the tiny in-repo training set and one tiny trained model per test session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsframe.train.config import load_config
+from newsframe.train.trainer import train
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def tiny_data() -> Path:
+    return FIXTURES / "tiny_train.csv"
+
+
+@pytest.fixture(scope="session")
+def tiny_config_path() -> Path:
+    return FIXTURES / "tiny.toml"
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory, tiny_data: Path, tiny_config_path: Path) -> Path:
+    """A models directory holding one trained tiny version behind ``latest`` (read-only for tests)."""
+    out = tmp_path_factory.mktemp("models")
+    train([tiny_data], load_config(tiny_config_path), out, log=lambda _: None)
+    return out

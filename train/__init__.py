@@ -1,0 +1,1 @@
+"""Training side of newsframe: labelled data, TF-IDF + linear models, evaluation and versioned artifacts."""

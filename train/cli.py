@@ -1,0 +1,24 @@
+"""The training subcommands of ``newsframe``: ``train`` and ``evaluate`` (argument parsing only)."""
+from __future__ import annotations
+
+import argparse
+
+from newsframe.train.config import load_config
+from newsframe.train.evaluate import evaluate
+from newsframe.train.trainer import train
+
+
+def add_train(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="train topic and framing models and publish a new version")
+    p.add_argument("--data", nargs="+", metavar="FILE", help="labelled CSV/JSONL/Parquet files (default: the bundled data)")
+    p.add_argument("--config", metavar="FILE", help="TOML training config (default: built-in search space)")
+    p.add_argument("--out", default="models", metavar="DIR", help="models directory (default: models)")
+    p.set_defaults(handler=lambda a: train(a.data, load_config(a.config), a.out) and 0)
+
+
+def add_evaluate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("evaluate", help="evaluate a trained version on a labelled file")
+    p.add_argument("--models", default="models", metavar="DIR", help="models directory or version directory")
+    p.add_argument("--data", nargs="+", required=True, metavar="FILE", help="labelled CSV/JSONL/Parquet files")
+    p.add_argument("--out", metavar="DIR", help="report directory (default: evaluation-<version>)")
+    p.set_defaults(handler=lambda a: evaluate(a.models, a.data, a.out) and 0)

@@ -1,0 +1,153 @@
+"""Training configuration: defaults, TOML loading with validation, and a plain-dict form for the manifest."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from newsframe.train.errors import ConfigError
+
+CALIBRATIONS = ("sigmoid", "isotonic")
+
+
+@dataclass(frozen=True)
+class FeatureSet:
+    """One TF-IDF feature recipe: word n-grams, character n-grams (within word bounds), or both."""
+
+    name: str
+    word_ngram: tuple[int, int] | None = (1, 2)
+    char_ngram: tuple[int, int] | None = None
+    sublinear_tf: bool = True
+    min_df: int = 1
+    max_features: int | None = None
+
+
+@dataclass(frozen=True)
+class TaskConfig:
+    """The search space for one task; every combination is scored by cross-validated macro-F1."""
+
+    feature_sets: tuple[FeatureSet, ...] = (
+        FeatureSet("word12"),
+        FeatureSet("word12+char25", char_ngram=(2, 5), min_df=2),
+    )
+    C: tuple[float, ...] = (0.1, 0.3, 1.0)
+    class_weight: tuple[str | None, ...] = (None,)
+    calibration: str = "sigmoid"
+    calibration_folds: int = 3
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides a trained model besides the data. Same data + same config = same model."""
+
+    seed: int = 0
+    test_size: float = 0.2
+    cv_folds: int = 3
+    refit_on_all: bool = True
+    tasks: dict[str, TaskConfig] = field(default_factory=lambda: {"topic": TaskConfig(), "framing": TaskConfig()})
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able form, as stored in the manifest."""
+        return asdict(self)
+
+
+def _build(cls: type, raw: dict[str, Any], where: str) -> Any:
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return raw
+
+
+def _tuple_or_none(value: Any, where: str) -> tuple[int, int] | None:
+    if value is None or value is False:
+        return None
+    if not (isinstance(value, (list, tuple)) and len(value) == 2 and all(isinstance(v, int) and v >= 1 for v in value) and value[0] <= value[1]):
+        raise ConfigError(f"{where}: expected [min, max] with 1 <= min <= max, got {value!r}")
+    return (int(value[0]), int(value[1]))
+
+
+def _task_from_dict(raw: dict[str, Any], where: str) -> TaskConfig:
+    _build(TaskConfig, raw, where)
+    task = TaskConfig()
+    if "feature_sets" in raw:
+        sets = []
+        for i, fs in enumerate(raw["feature_sets"]):
+            here = f"{where}.feature_sets[{i}]"
+            if not isinstance(fs, dict) or "name" not in fs:
+                raise ConfigError(f"{here}: expected a table with a 'name'")
+            _build(FeatureSet, fs, here)
+            word = _tuple_or_none(fs.get("word_ngram", (1, 2)), f"{here}.word_ngram")
+            char = _tuple_or_none(fs.get("char_ngram"), f"{here}.char_ngram")
+            if word is None and char is None:
+                raise ConfigError(f"{here}: needs word_ngram or char_ngram")
+            sets.append(FeatureSet(str(fs["name"]), word, char, bool(fs.get("sublinear_tf", True)),
+                                   int(fs.get("min_df", 1)), fs.get("max_features")))
+        if not sets:
+            raise ConfigError(f"{where}.feature_sets: must not be empty")
+        task = replace(task, feature_sets=tuple(sets))
+    if "C" in raw:
+        values = raw["C"] if isinstance(raw["C"], list) else [raw["C"]]
+        if not values or not all(isinstance(c, (int, float)) and c > 0 for c in values):
+            raise ConfigError(f"{where}.C: expected positive numbers, got {raw['C']!r}")
+        task = replace(task, C=tuple(float(c) for c in values))
+    if "class_weight" in raw:
+        values = [None if v in ("none", None) else v for v in raw["class_weight"]]
+        if not values or any(v not in (None, "balanced") for v in values):
+            raise ConfigError(f"{where}.class_weight: expected a list of 'none' and/or 'balanced'")
+        task = replace(task, class_weight=tuple(values))
+    if "calibration" in raw:
+        if raw["calibration"] not in CALIBRATIONS:
+            raise ConfigError(f"{where}.calibration: expected one of {', '.join(CALIBRATIONS)}")
+        task = replace(task, calibration=raw["calibration"])
+    if "calibration_folds" in raw:
+        task = replace(task, calibration_folds=_int_at_least(raw["calibration_folds"], 2, f"{where}.calibration_folds"))
+    return task
+
+
+def _int_at_least(value: Any, low: int, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < low:
+        raise ConfigError(f"{where}: expected an integer >= {low}, got {value!r}")
+    return value
+
+
+def config_from_dict(raw: dict[str, Any]) -> TrainConfig:
+    """Validate a parsed config mapping; unspecified keys keep their defaults."""
+    _build(TrainConfig, raw, "config")
+    config = TrainConfig()
+    if "seed" in raw:
+        config = replace(config, seed=_int_at_least(raw["seed"], 0, "config.seed"))
+    if "test_size" in raw:
+        if not isinstance(raw["test_size"], (int, float)) or not 0 < raw["test_size"] < 1:
+            raise ConfigError(f"config.test_size: expected a fraction between 0 and 1, got {raw['test_size']!r}")
+        config = replace(config, test_size=float(raw["test_size"]))
+    if "cv_folds" in raw:
+        config = replace(config, cv_folds=_int_at_least(raw["cv_folds"], 2, "config.cv_folds"))
+    if "refit_on_all" in raw:
+        config = replace(config, refit_on_all=bool(raw["refit_on_all"]))
+    if "tasks" in raw:
+        tasks = dict(config.tasks)
+        for name, task_raw in raw["tasks"].items():
+            if name not in tasks:
+                raise ConfigError(f"config.tasks: unknown task '{name}'; known: {', '.join(tasks)}")
+            tasks[name] = _task_from_dict(task_raw, f"config.tasks.{name}")
+        config = replace(config, tasks=tasks)
+    return config
+
+
+def load_config(path: str | Path | None) -> TrainConfig:
+    """Read a TOML config file, or return the defaults when ``path`` is None."""
+    if path is None:
+        return TrainConfig()
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    try:
+        return config_from_dict(raw)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None

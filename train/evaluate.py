@@ -1,0 +1,40 @@
+"""Evaluate a trained model version on any labelled file and write metrics and a report."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+from newsframe.train.artifacts import load_version
+from newsframe.train.data import TASKS, load_labelled
+from newsframe.train.errors import DataError
+from newsframe.train.metrics import classification_metrics
+from newsframe.train.report import write_report
+
+
+def evaluate(models: str | Path, data_paths: list[str | Path], out_dir: str | Path | None = None,
+             log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Metrics per task on the rows of ``data_paths`` labelled for it; writes metrics.json and report.md."""
+    model = load_version(models)
+    data = load_labelled(list(data_paths))
+    results: dict[str, Any] = {}
+    for task in TASKS:
+        rows = data.task(task)
+        if rows.empty:
+            log(f"{task}: no labelled rows, skipped")
+            continue
+        known = model.labels(task)
+        unknown = sorted(set(rows[task]) - set(known))
+        if unknown:
+            raise DataError(", ".join(map(str, data_paths)), f"{task} labels unknown to model {model.version}: {', '.join(unknown)} (it knows {', '.join(known)})", column=task)
+        proba = model.pipelines[task].predict_proba(rows["text"].tolist())
+        results[task] = classification_metrics(rows[task].tolist(), proba, known)
+        m = results[task]
+        log(f"{task}: n={m['n']} accuracy={m['accuracy']:.4f} macro-F1={m['macro_f1']:.4f} ECE={m['ece']:.4f}")
+    if not results:
+        raise DataError(", ".join(map(str, data_paths)), "no rows with a topic or framing label to evaluate")
+    out = Path(out_dir) if out_dir else Path(f"evaluation-{model.version}")
+    write_report(results, out, f"newsframe model {model.version} on {', '.join(Path(p).name for p in data_paths)}")
+    (out / "metrics.json").write_text(json.dumps({"model_version": model.version, "data": [str(p) for p in data_paths], "metrics": results}, indent=2), encoding="utf-8")
+    log(f"report written to {out}")
+    return results
