@@ -2,8 +2,9 @@
 
 Usage: python data/build.py [--shared ../shared/data]
 
-Writes data/topic/ag_news.csv and data/framing/cameo.csv (and data/framing/annotated.csv when the
-hand annotations in data/framing/annotations/ exist). Deterministic: the same sources give the same bytes.
+Writes data/topic/ag_news.csv, data/framing/cameo.csv and data/framing/annotated.csv (the hand-annotated
+AG News World/Business and BBC politics/business items, joined to their text from the raw sources).
+Deterministic: the same sources and annotation files give the same bytes.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from newsframe.train.text import clean_agnews
+from newsframe.train.text import clean_agnews, normalise_for_dedup
 
 HERE = Path(__file__).resolve().parent
 AG_TOPICS = {"1": "World", "2": "Sports", "3": "Business", "4": "Sci/Tech"}
@@ -34,16 +35,106 @@ def build_ag_news(shared: Path) -> pd.DataFrame:
 
 
 def build_cameo(shared: Path) -> pd.DataFrame:
-    """CAMEO PentaClass sentences; classes 1-2 cautious, 3-4 confrontational, 0 no framing label."""
+    """CAMEO PentaClass sentences; classes 1-2 cautious, 3-4 confrontational, 0 no framing label.
+
+    id = cameo-<line index in train.tsv>; repeated sentences (3 in the source) keep their first copy only.
+    """
     path = shared / "framing_data" / "cameo_pentaclass_conflibert" / "train.tsv"
     rows = [line.rsplit("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "id": [f"cameo-{i:04d}" for i in range(len(rows))],
         "text": [r[0].strip() for r in rows],
         "framing": [CAMEO_FRAMING[r[1].strip()] for r in rows],
         "cameo_class": [int(r[1]) for r in rows],
         "source": "cameo_pentaclass",
     })
+    return frame[~frame["text"].map(normalise_for_dedup).duplicated()].reset_index(drop=True)
+
+
+ANNOTATIONS = HERE / "framing" / "annotations"
+CODEBOOK_VERSION = "1.0"  # the version every pass-1 and pass-2 label in annotations/ was made under
+ADJUDICATION_VERSION = "1.1"  # pass-1/pass-2 disagreements were read again and decided under codebook 1.1
+# pass-1 file -> annotator code (A-C split AG News; D re-annotated the blind 300 and annotated BBC)
+PASS1_FILES = {"pass1_ag_part1.csv": "A", "pass1_ag_part2.csv": "B", "pass1_ag_part3.csv": "C", "pass1_bbc.csv": "D"}
+PASS2_FILE = "pass2_blind300.csv"
+BBC_LEAD_MIN, BBC_LEAD_MAX = 350, 700  # BBC items were judged on title + first ~350-700 characters
+ANNOTATED_COLUMNS = ["id", "headline", "body", "framing", "source", "codebook_version", "annotation_pass",
+                     "annotator", "blind_recheck"]
+
+
+def bbc_lead(text: str, low: int = BBC_LEAD_MIN, high: int = BBC_LEAD_MAX) -> str:
+    """The opening of a BBC article as annotated: whole paragraphs until ``low`` characters, cut at ``high``.
+
+    A cut falls at the last sentence end (or else the last space) before ``high``.
+    """
+    lead = ""
+    for paragraph in (p.strip() for p in text.split("\n\n")):
+        if not paragraph:
+            continue
+        lead = f"{lead} {paragraph}".strip()
+        if len(lead) >= low:
+            break
+    if len(lead) <= high:
+        return lead
+    cut = lead[:high]
+    end = max(cut.rfind(". "), cut.rfind('." '), cut.rfind("? "))
+    return cut[: end + 1].strip() if end >= low else cut[: cut.rfind(" ")].strip()
+
+
+def read_annotations() -> pd.DataFrame:
+    """Final label per item: pass 1, or the adjudicated label where the blind pass 2 disagreed with pass 1.
+
+    Also the pass-1 annotator, the blind pass-2 label (``blind_recheck``), codebook version and pass.
+    """
+    parts = []
+    for name, annotator in PASS1_FILES.items():
+        part = pd.read_csv(ANNOTATIONS / name, dtype=str)
+        parts.append(part.assign(annotator=annotator))
+    labels = pd.concat(parts, ignore_index=True).rename(columns={"item_id": "id", "label": "framing"})
+    if labels["id"].duplicated().any():
+        raise SystemExit(f"items annotated twice in pass 1: {labels.loc[labels['id'].duplicated(), 'id'].tolist()[:5]}")
+    blind = pd.read_csv(ANNOTATIONS / PASS2_FILE, dtype=str).rename(columns={"item_id": "id", "label": "blind_recheck"})
+    missing = set(blind["id"]) - set(labels["id"])
+    if missing:
+        raise SystemExit(f"pass-2 items without a pass-1 label: {sorted(missing)[:5]}")
+    labels = labels.merge(blind, on="id", how="left")
+    labels["codebook_version"], labels["annotation_pass"] = CODEBOOK_VERSION, "pass1"
+    decided = pd.read_csv(ANNOTATIONS / "adjudication.csv", dtype=str).set_index("item_id")["label"]
+    disagree = labels.loc[labels["blind_recheck"].notna() & (labels["blind_recheck"] != labels["framing"]), "id"]
+    if set(disagree) != set(decided.index):
+        raise SystemExit("adjudication.csv must decide exactly the pass-1/pass-2 disagreements")
+    chosen = labels["id"].map(decided)
+    labels.loc[chosen.notna(), ["framing", "codebook_version", "annotation_pass"]] = [None, ADJUDICATION_VERSION, "adjudicated"]
+    labels["framing"] = labels["framing"].fillna(chosen)
+    return labels
+
+
+def build_annotated(shared: Path, ag: pd.DataFrame, others: list[pd.Series]) -> tuple[pd.DataFrame, int]:
+    """The annotated framing corpus: id, headline, body, framing, source, codebook version, pass, annotator.
+
+    AG rows carry no topic here (they train topic from data/topic/ag_news.csv). Rows whose normalised text
+    repeats an earlier row (by id order), or a text in ``others`` (e.g. the CAMEO sentences), are dropped;
+    for BBC the normalised lead alone also counts, since some copies differ only in the title.
+    """
+    bbc = pd.read_csv(shared / "bbc_news" / "bbc_news.csv", dtype=str, keep_default_na=False)
+    bbc = pd.DataFrame({"id": "bbc-" + bbc["category"] + "-" + bbc["file_id"], "headline": bbc["title"].str.strip(),
+                        "body": bbc["text"].map(bbc_lead), "source": "bbc_news"})
+    texts = pd.concat([ag[["id", "headline", "body"]].assign(source="ag_news"), bbc], ignore_index=True)
+    labels = read_annotations()
+    unknown = set(labels["id"]) - set(texts["id"])
+    if unknown:
+        raise SystemExit(f"annotated ids not found in the sources: {sorted(unknown)[:5]}")
+    rows = labels.merge(texts, on="id", how="left").sort_values("id", kind="stable").reset_index(drop=True)
+    full = (rows["headline"] + "\n\n" + rows["body"]).map(normalise_for_dedup)
+    lead = rows["body"].map(normalise_for_dedup).where(rows["source"] == "bbc_news")
+    seen = {normalise_for_dedup(t) for series in others for t in series.dropna()}
+    keep = []
+    for text, body in zip(full, lead):
+        duplicate = text in seen or (isinstance(body, str) and body in seen)
+        keep.append(not duplicate)
+        seen.update([text] + ([body] if isinstance(body, str) else []))
+    kept = rows[keep].reset_index(drop=True)
+    return kept[ANNOTATED_COLUMNS], len(rows) - len(kept)
 
 
 def main() -> None:
@@ -56,6 +147,10 @@ def main() -> None:
     cameo.to_csv(HERE / "framing" / "cameo.csv", index=False, lineterminator="\n")
     print(f"ag_news: {len(ag)} rows {ag.topic.value_counts().to_dict()}")
     print(f"cameo: {len(cameo)} rows {cameo.framing.value_counts(dropna=False).to_dict()}")
+    annotated, dropped = build_annotated(args.shared, ag, [cameo["text"]])
+    annotated.to_csv(HERE / "framing" / "annotated.csv", index=False, lineterminator="\n")
+    counts = annotated.groupby("source")["framing"].value_counts().to_dict()
+    print(f"annotated: {len(annotated)} rows ({dropped} duplicate texts dropped) {counts}")
 
 
 if __name__ == "__main__":

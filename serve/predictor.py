@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from newsframe.train.artifacts import ModelVersion, load_version
-from newsframe.train.data import TASKS
 
 OUTPUT_COLUMNS = ("topic", "topic_confidence", "framing", "framing_confidence")
 
@@ -41,14 +40,24 @@ class Predictor:
     def labels(self, task: str) -> list[str]:
         return self.model.labels(task)
 
+    @property
+    def has_posture(self) -> bool:
+        return "posture" in self.model.pipelines
+
     def predict_proba(self, texts: list[str]) -> dict[str, np.ndarray]:
-        """Class probabilities per task; columns follow ``labels(task)``."""
-        return {task: self.model.pipelines[task].predict_proba(texts) for task in TASKS}
+        """Class probabilities per task the version has; columns follow ``labels(task)``."""
+        return {task: pipeline.predict_proba(texts) for task, pipeline in self.model.pipelines.items()}
 
     def score_frame(self, texts: list[str], scores: bool = False) -> pd.DataFrame:
-        """The output columns for a batch of texts (plus one ``<task>_score_<label>`` column per label if asked)."""
+        """The output columns for a batch of texts (plus one ``<task>_score_<label>`` column per label if asked).
+
+        Columns: topic, topic_confidence, framing, framing_confidence, then framing_posture (the probability
+        that the text frames any posture) when the version has a posture model.
+        """
         columns: dict[str, Any] = {}
-        for task, proba in self.predict_proba(texts).items():
+        probabilities = self.predict_proba(texts)
+        posture = probabilities.pop("posture", None)
+        for task, proba in probabilities.items():
             labels = np.asarray(self.labels(task), dtype=object)
             best = proba.argmax(axis=1)
             columns[task] = labels[best]
@@ -56,15 +65,20 @@ class Predictor:
             if scores:
                 for j, label in enumerate(labels):
                     columns[f"{task}_score_{label}"] = proba[:, j].round(6)
+        if posture is not None:
+            columns["framing_posture"] = posture[:, self.labels("posture").index("posture")].round(6)
         return pd.DataFrame(columns)
 
     def predict_one(self, text: str) -> dict[str, Any]:
         """One document: label, confidence and all class scores per task."""
         result: dict[str, Any] = {}
-        for task, proba in self.predict_proba([text]).items():
+        probabilities = self.predict_proba([text])
+        posture = probabilities.pop("posture", None)
+        for task, proba in probabilities.items():
             row = proba[0]
             best = int(row.argmax())
             labels = self.labels(task)
             result[task] = {"label": labels[best], "confidence": float(row[best]),
                             "scores": {label: float(p) for label, p in zip(labels, row)}}
+        result["framing"]["posture"] = None if posture is None else float(posture[0][self.labels("posture").index("posture")])
         return result

@@ -45,7 +45,7 @@ class TrainConfig:
     test_size: float = 0.2
     cv_folds: int = 3
     refit_on_all: bool = True
-    tasks: dict[str, TaskConfig] = field(default_factory=lambda: {"topic": TaskConfig(), "framing": TaskConfig()})
+    tasks: dict[str, TaskConfig] = field(default_factory=lambda: {"topic": TaskConfig(), "framing": TaskConfig(), "posture": TaskConfig()})
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able form, as stored in the manifest."""

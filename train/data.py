@@ -16,7 +16,10 @@ LABEL_COLUMNS = ("topic", "framing")
 OPTIONAL_COLUMNS = ("id", "source", "published")
 FRAMING_LABELS = ("cautious", "confrontational")
 POSTURE_NONE = "none"
-TASKS = LABEL_COLUMNS
+POSTURE_LABELS = ("none", "posture")
+REQUIRED_TASKS = LABEL_COLUMNS
+# posture: does the text frame any actor posture at all? Trained from framing labels when 'none' rows exist.
+TASKS = (*REQUIRED_TASKS, "posture")
 
 
 @dataclass
@@ -27,7 +30,14 @@ class LabelledData:
     skipped: dict[str, Counter] = field(default_factory=dict)  # task -> reason -> count
 
     def task(self, task: str) -> pd.DataFrame:
-        """Rows that train ``task``: those with a label for it (framing: cautious/confrontational only)."""
+        """Rows that train ``task``: those with a label for it (framing: cautious/confrontational only).
+
+        ``posture`` rows are every row with a framing label: 'none' stays 'none', the two postures become 'posture'.
+        """
+        if task == "posture":
+            rows = self.frame.loc[self.frame["framing"].notna(), ["id", "text", "framing"]].reset_index(drop=True)
+            rows["framing"] = rows["framing"].where(rows["framing"] == POSTURE_NONE, "posture")
+            return rows.rename(columns={"framing": "posture"})
         labels = self.frame[task]
         mask = labels.notna()
         if task == "framing":
@@ -88,7 +98,7 @@ def load_labelled(paths: list[str | Path]) -> LabelledData:
             raise DataError(str(path), f"missing label column: need 'topic' and/or 'framing'; found {', '.join(map(str, frame.columns))}")
         text, no_text = text_of(frame, path)
         labels = {}
-        for task in TASKS:
+        for task in LABEL_COLUMNS:
             column = frame[task] if task in frame.columns else pd.Series(None, index=frame.index, dtype=object)
             _check_strings(column, path, task)
             labels[task] = column.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
@@ -96,9 +106,10 @@ def load_labelled(paths: list[str | Path]) -> LabelledData:
         ids = frame["id"].astype(str) if "id" in frame.columns else pd.Series([f"{Path(path).name}:{i + 1}" for i in range(len(frame))], index=frame.index)
         part = pd.DataFrame({"id": ids, "text": text, **labels, "file": str(path), "row": range(1, len(frame) + 1)})
         for task in TASKS:
-            for reason in no_text[part[task].notna()].dropna():
+            column = part["framing" if task == "posture" else task]
+            for reason in no_text[column.notna()].dropna():
                 skipped[task][reason] += 1
-            skipped[task][f"no {task} label"] += int(part[task].isna().sum())
+            skipped[task][f"no {task if task != 'posture' else 'framing'} label"] += int(column.isna().sum())
         skipped["framing"]["framing 'none' (posture only)"] += int((part["framing"] == POSTURE_NONE).sum())
         parts.append(part[no_text.isna()])
     data = pd.concat(parts, ignore_index=True)

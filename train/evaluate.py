@@ -19,6 +19,8 @@ def evaluate(models: str | Path, data_paths: list[str | Path], out_dir: str | Pa
     data = load_labelled(list(data_paths))
     results: dict[str, Any] = {}
     for task in TASKS:
+        if task not in model.pipelines:
+            continue
         rows = data.task(task)
         if rows.empty:
             log(f"{task}: no labelled rows, skipped")

@@ -25,3 +25,8 @@ def join_text(headline: str | None, body: str | None) -> str:
     """The single string a model reads: headline, then body, separated by a blank line."""
     parts = [p.strip() for p in (headline, body) if isinstance(p, str) and p.strip()]
     return "\n\n".join(parts)
+
+
+def normalise_for_dedup(text: str) -> str:
+    """A comparison key for duplicate detection: case-folded, whitespace collapsed, trimmed."""
+    return _SPACES.sub(" ", text).strip().casefold()

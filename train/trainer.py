@@ -13,7 +13,7 @@ from sklearn.model_selection import train_test_split
 
 from newsframe.train.artifacts import VersionWriter, library_versions, sha256_file
 from newsframe.train.config import TrainConfig
-from newsframe.train.data import TASKS, LabelledData, load_labelled
+from newsframe.train.data import REQUIRED_TASKS, TASKS, LabelledData, load_labelled
 from newsframe.train.metrics import classification_metrics
 from newsframe.train.model import check_classes, fit_chosen, search
 from newsframe.train.report import write_report
@@ -78,12 +78,15 @@ def train(data_paths: list[str | Path] | None, config: TrainConfig, out_dir: str
     try:
         tasks, pipelines = {}, {}
         for task in TASKS:
+            if task not in REQUIRED_TASKS and data.task(task)[task].nunique() < 2:
+                log(f"{task}: skipped (needs framing rows labelled 'none' and rows with a posture)")
+                continue
             log(f"training {task} ...")
             pipelines[task], tasks[task] = train_task(task, data, config, log)
         writer = VersionWriter(out_dir)
         for task, pipeline in pipelines.items():
             tasks[task]["file"] = writer.dump(f"{task}.joblib", pipeline).name
-        metrics = {t: tasks[t]["metrics"]["held_out"] for t in TASKS}
+        metrics = {t: info["metrics"]["held_out"] for t, info in tasks.items()}
         report_dir = writer.tmp / "report"
         write_report(metrics, report_dir, f"newsframe model {writer.version}: held-out evaluation")
         (report_dir / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")

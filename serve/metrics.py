@@ -1,0 +1,87 @@
+"""Prometheus metrics: requests and latency by endpoint and status, predictions by label, model version.
+
+Each app owns its metric objects in its own ``CollectorRegistry`` (no module-level state). Under gunicorn
+``newsframe serve`` sets ``PROMETHEUS_MULTIPROC_DIR`` before prometheus-client is imported, so every worker
+writes its values to files there and ``GET /metrics`` adds up all live workers; without that variable
+(tests with Flask's client, a single process) the app's own registry is exported.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter as Tally
+from typing import Any, Iterable
+
+from flask import Flask, Response, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import multiprocess
+
+LATENCY_BUCKETS = (0.0005, 0.001, 0.002, 0.004, 0.008, 0.015, 0.03, 0.06, 0.125, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+def multiprocess_dir() -> str | None:
+    """The multi-process directory prometheus-client uses, if any."""
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or os.environ.get("prometheus_multiproc_dir")
+
+
+class Metrics:
+    """The service's metrics and the request hooks that feed them."""
+
+    def __init__(self, model_version: str) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.model_version = model_version
+        self.requests = Counter("newsframe_http_requests_total", "HTTP requests by endpoint, method and status",
+                                ["endpoint", "method", "status"], registry=self.registry)
+        self.latency = Histogram("newsframe_http_request_duration_seconds", "Request latency by endpoint and status",
+                                 ["endpoint", "status"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.predictions = Counter("newsframe_predictions_total", "Predictions served, by task and predicted label",
+                                   ["task", "label"], registry=self.registry)
+        self.model_info = Gauge("newsframe_model_info", "The model version a live worker is serving (value 1)",
+                                ["version"], registry=self.registry, multiprocess_mode="livemax")
+        self._marked_pid: int | None = None
+
+    def mark_model(self) -> None:
+        """Record this process's model version once per process (after gunicorn forks a worker)."""
+        pid = os.getpid()
+        if self._marked_pid != pid:
+            self.model_info.labels(self.model_version).set(1)
+            self._marked_pid = pid
+
+    def count_predictions(self, results: Iterable[dict[str, Any]]) -> None:
+        """Count predicted labels per task; error entries are skipped."""
+        tally: Tally[tuple[str, str]] = Tally()
+        for result in results:
+            for task in ("topic", "framing"):
+                if task in result:
+                    tally[(task, result[task]["label"])] += 1
+        for (task, label), n in tally.items():
+            self.predictions.labels(task, label).inc(n)
+
+    def exposition(self) -> Response:
+        """The text exposition of every metric (summed over live workers in multi-process mode)."""
+        self.mark_model()
+        if multiprocess_dir():
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+        else:
+            registry = self.registry
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST.split(";")[0],
+                        headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    def init_app(self, app: Flask) -> None:
+        """Time and count every request the app answers, errors included."""
+
+        @app.before_request
+        def _start() -> None:
+            g.newsframe_started = time.perf_counter()
+            self.mark_model()
+
+        @app.after_request
+        def _record(response: Response) -> Response:
+            started = g.get("newsframe_started")
+            endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
+            status = str(response.status_code)
+            self.requests.labels(endpoint, request.method, status).inc()
+            if started is not None:
+                self.latency.labels(endpoint, status).observe(time.perf_counter() - started)
+            return response
