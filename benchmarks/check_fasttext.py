@@ -27,7 +27,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import bench_data  # noqa: E402
-from peers import ft_normalize  # noqa: E402
+from peers import _ft_write, ft_normalize  # noqa: E402
 
 ARGS = dict(dim=10, lr=0.25, wordNgrams=2, minCount=1, bucket=10_000_000, epoch=5, thread=1, seed=0)
 CONFIGS = {"paper_5_epochs": ARGS, "lr0.5_25_epochs": dict(ARGS, lr=0.5, epoch=25)}
@@ -43,10 +43,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as td:
         td = Path(td)
         for k, (tr, te) in enumerate(ds.folds):
-            for name, idx in (("train", tr), ("test", te)):
-                with open(td / f"{name}.txt", "w") as f:
-                    for i in idx:
-                        f.write(f"__label__{ds.labels[i]} {texts[i]}\n")
+            _ft_write(td / "train.txt", texts, ds.labels, tr, 0)
+            _ft_write(td / "test.txt", texts, ds.labels, te, 0)
             for cname, args in CONFIGS.items():
                 m = fasttext.train_supervised(input=str(td / "train.txt"), verbose=0, **args)
                 n, p_at_1, _ = m.test(str(td / "test.txt"))

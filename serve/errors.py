@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, current_app, jsonify
 from werkzeug.exceptions import HTTPException
 
 # Error codes per HTTP status for werkzeug's own exceptions (routing, body size, methods).
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
-               413: "payload_too_large", 415: "unsupported_media_type", 431: "headers_too_large"}
+               413: "payload_too_large", 415: "unsupported_media_type", 431: "headers_too_large",
+               500: "internal_error"}
 
 
 class ApiError(Exception):
@@ -45,14 +46,12 @@ def _api_error(exc: ApiError) -> Response:
 
 def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
+    headers: dict[str, str] = {}
+    # werkzeug raises 413 from MAX_CONTENT_LENGTH before reading a body whose Content-Length is too big.
     if status == 413:
-        # werkzeug raises this from MAX_CONTENT_LENGTH before the body is read (Content-Length too big) or
-        # as soon as a chunked body passes the limit; the connection is closed rather than drained.
-        message = "request body too large"
-        headers = {"Connection": "close"}
+        message = f"request body too large (limit {current_app.config.get('MAX_CONTENT_LENGTH')} bytes)"
     else:
         message = exc.description or exc.name
-        headers = {}
     if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
         headers["Allow"] = ", ".join(sorted(exc.valid_methods))  # type: ignore[attr-defined]
     return error_response(status, _HTTP_CODES.get(status, "http_error"), str(message), headers)

@@ -1,160 +1,177 @@
-"""Single-document TF-IDF features that reproduce a fitted ``TfidfVectorizer`` bit for bit.
+"""Single-document TF-IDF rows that reproduce fitted ``TfidfVectorizer``s of a ``FeatureUnion`` bit for bit.
 
-``TfidfVectorizer.transform`` is built for batches: per call it validates parameters, builds the analyzer,
-allocates CSR arrays and runs several sparse passes, which costs hundreds of microseconds for one headline.
-``FastVectorizer`` keeps only the arithmetic, in the same order and the same dtypes as scikit-learn 1.9:
+``FeatureUnion.transform`` is built for batches: per call it validates, builds analyzers, allocates CSR arrays and
+runs several sparse passes — hundreds of microseconds for one headline. ``FastUnion`` keeps only the arithmetic,
+in the order and dtypes of scikit-learn 1.9 (sklearn/feature_extraction/text.py, utils/sparsefuncs_fast.pyx):
 
-* analysis: ``doc.lower()``, then ``token_pattern.findall`` + word n-grams, or ``split()`` + padded
-  character n-grams inside words (``char_wb``) — the same loops as ``_word_ngrams``/``_char_wb_ngrams``;
-  any other configuration (custom analyzer, preprocessor, accents, stop words) uses ``build_analyzer()``;
-* counts per known n-gram, sorted by column (``X.sort_indices()``);
-* ``dtype`` arithmetic: ``log(tf) + 1`` and ``× idf`` in float32, exactly as ``TfidfTransformer.transform``;
-* l2 norm as ``_inplace_csr_row_normalize_l2``: float32 squares summed left to right in double, then each
-  value divided in double by ``sqrt`` of that sum and rounded back to float32; an all-zero row is left alone.
+* analysis (see ``fast_text``): the preprocessor (``doc.lower()`` by default; a custom preprocessor or accent
+  stripping is called as sklearn's ``build_preprocessor()`` returns it), then ``token_pattern.findall``, stop
+  words and word n-grams, or ``split()`` and space-padded character n-grams inside each word (``char_wb``); a custom
+  analyzer or tokenizer, or ``analyzer="char"``, calls the vectoriser's own ``build_analyzer()`` (exact, slower);
+* counts per known n-gram, columns ascending (``X.sort_indices()``; the union stacks members side by side);
+* ``TfidfTransformer.transform`` in the vectoriser dtype (float32 here): ``log(tf) + 1``, then ``* idf``;
+* l2 per member (``_inplace_csr_row_normalize_l2``): float32 squares summed in double, each value divided in double
+  by the square root and rounded to float32. Every tf-idf value is >= 1 (tf >= 1, idf >= 1), so each square is a
+  float32 >= 1 whose double sum stays exact below 2**30: summation order cannot change it, which lets one
+  ``bincount`` sum every member of every task at once.
 
-``char_wb`` n-grams of a word depend on the word alone, so each word's known columns are cached (bounded;
-cleared when full). Headlines reuse words heavily, which turns the costliest step into one dict lookup per word.
+A ``FastUnion`` can hold the members of several tasks (numbered one after the other), so ``FastModel`` scores all
+tasks of a document in one pass.
 """
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, Callable
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-WORD_CACHE_LIMIT = 200_000  # words per char vectoriser; a few tens of MB at most, then start afresh
+from newsframe.serve.fast_text import COLUMN_DTYPE, ColumnLookup, Document, char_wb_ngrams, word_ngrams
+
+
+TF_TABLE_SIZE = 4096
+
+
+def sublinear_tf(counts: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """``log(tf) + 1`` in ``dtype``: int -> float32 -> log -> + 1, as ``TfidfTransformer.transform``."""
+    with np.errstate(divide="ignore"):  # log(0) only ever fills the unused slot 0 of the table
+        values = np.log(counts, dtype=dtype)
+    values += 1.0
+    return values
 
 
 class UnsupportedPipeline(ValueError):
-    """The pipeline has a shape the fast path does not reproduce; callers fall back to the pipeline."""
+    """The pipeline has a shape the fast path does not reproduce; callers keep using the pipeline."""
 
 
 class FastVectorizer:
-    """One fitted TfidfVectorizer reduced to what a single-document transform needs."""
+    """One fitted TfidfVectorizer: its analysis recipe, vocabulary (numbered from ``offset``) and weights."""
 
-    def __init__(self, name: str, vectorizer: TfidfVectorizer) -> None:
+    def __init__(self, name: str, vectorizer: TfidfVectorizer, offset: int) -> None:
         if not isinstance(vectorizer, TfidfVectorizer) or not hasattr(vectorizer, "vocabulary_"):
             raise UnsupportedPipeline(f"feature '{name}' is not a fitted TfidfVectorizer")
-        if vectorizer.norm not in ("l2", None):
-            raise UnsupportedPipeline(f"feature '{name}': norm={vectorizer.norm!r} (only l2 or None)")
-        if vectorizer.input != "content":
-            raise UnsupportedPipeline(f"feature '{name}': input={vectorizer.input!r} (only 'content')")
-        self.name = name
+        if vectorizer.norm not in ("l2", None) or vectorizer.input != "content":
+            raise UnsupportedPipeline(f"feature '{name}': norm={vectorizer.norm!r}, input={vectorizer.input!r}")
+        self.name, self.offset = name, offset
         self.dtype = np.dtype(vectorizer.dtype)
-        self.vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
-        self.n_features = len(self.vocabulary)
-        # idf_ keeps the fitted dtype (float32 here), so ``values *= idf`` rounds like sklearn's in-place product.
-        self.idf: np.ndarray | None = np.asarray(vectorizer.idf_) if vectorizer.use_idf else None
-        self.sublinear = bool(vectorizer.sublinear_tf)
-        self.l2 = vectorizer.norm == "l2"
-        self.analyzer_kind = vectorizer.analyzer if isinstance(vectorizer.analyzer, str) else "custom"
-        self.ngram_range: tuple[int, int] = tuple(vectorizer.ngram_range)  # type: ignore[assignment]
-        self.lowercase = bool(vectorizer.lowercase)
-        plain = (vectorizer.preprocessor is None and not vectorizer.strip_accents and vectorizer.tokenizer is None
-                 and vectorizer.stop_words is None and self.analyzer_kind in ("word", "char_wb"))
-        self._findall = re.compile(vectorizer.token_pattern).findall if self.analyzer_kind == "word" and plain else None
-        self._reference: Callable[[str], list[str]] = vectorizer.build_analyzer()
-        self.analyze: Callable[[str], list[str]] = self._reference
-        self.exact_copy = plain  # analysis re-implemented here (else sklearn's own analyzer is called)
-        self._per_word = plain and self.analyzer_kind == "char_wb"
-        if plain:
-            self.analyze = self._words if self.analyzer_kind == "word" else self._char_wb
-        self._word_cache: dict[str, list[int]] = {}
+        self.n_features = len(vectorizer.vocabulary_)
+        # Vocabulary in final numbering, so lookups need no per-call offset arithmetic.
+        self.columns = {t: j + offset for t, j in vectorizer.vocabulary_.items()} if offset else dict(vectorizer.vocabulary_)
+        idf = np.asarray(vectorizer.idf_) if vectorizer.use_idf else np.ones(self.n_features)
+        self.idf = idf.astype(self.dtype)  # fitted dtype already; 1.0 without idf is an exact no-op multiply
+        self.sublinear, self.l2 = bool(vectorizer.sublinear_tf), vectorizer.norm == "l2"
+        self.kind = vectorizer.analyzer if isinstance(vectorizer.analyzer, str) else "custom"
+        self.ngram_range: tuple[int, int] = (int(vectorizer.ngram_range[0]), int(vectorizer.ngram_range[1]))
+        # Custom analyzers and tokenizers, and analyzer="char", keep sklearn's analyzer (exact, slower).
+        self.reimplemented = vectorizer.tokenizer is None and self.kind in ("word", "char_wb")
+        self._analyzer = vectorizer.build_analyzer()
+        if vectorizer.preprocessor is None and not vectorizer.strip_accents:
+            # sklearn's default preprocessing is ``doc.lower()`` (or nothing); str.lower skips a partial() call.
+            self._prep_key: tuple[Any, ...] = ("lower",) if vectorizer.lowercase else ("raw",)
+            self._prep: Callable[[str], str] | None = str.lower if vectorizer.lowercase else None
+        else:  # a custom preprocessor (it replaces lowercasing) or accent stripping: sklearn's own function
+            self._prep_key = ("pre", id(vectorizer.preprocessor), repr(vectorizer.strip_accents), bool(vectorizer.lowercase))
+            self._prep = vectorizer.build_preprocessor()
+        stop = vectorizer.get_stop_words() if self.kind == "word" else None
+        self._stop = frozenset(stop) if stop else None
+        self._pattern = vectorizer.token_pattern
+        self._findall = re.compile(vectorizer.token_pattern).findall if self.kind == "word" and self.reimplemented else None
+        # Members with equal recipes analyse a text identically (and share one ColumnLookup in a FastUnion).
+        self.recipe: tuple[Any, ...] = ((self.kind, self.ngram_range, self._prep_key, self._pattern, self._stop)
+                                        if self.reimplemented else ("sklearn", id(self)))
+        self._split_key, self._tokens_key = ("split", self._prep_key), ("tokens", self._prep_key, self._pattern)
         self._terms: np.ndarray | None = None
 
-    # -- analysis ------------------------------------------------------------------------------------
-    def prepare(self, text: str) -> str:
-        """The preprocessed document (lowercased when the vectoriser lowercases)."""
-        return text.lower() if self.lowercase else text
+    def analyze(self, doc: Document) -> list[str]:
+        """The n-grams sklearn's analyzer yields for the document (word n-grams memoised per recipe)."""
+        if not self.reimplemented:
+            return list(self._analyzer(doc.text))
+        if self.kind == "word":
+            return self.lookup_items(doc)
+        return [g for word in self.lookup_items(doc) for g in char_wb_ngrams(word, self.ngram_range)]
 
-    def _words(self, text: str) -> list[str]:
-        return self._word_ngrams(self._findall(self.prepare(text)))  # type: ignore[misc]
+    def lookup_items(self, doc: Document) -> list[str]:
+        """What ``ColumnLookup`` looks up: n-grams, or for ``char_wb`` the text's words (memoised per recipe)."""
+        if not self.reimplemented:
+            return list(self._analyzer(doc.text))
+        prepared = doc.prepared(self._prep_key, self._prep)
+        if self.kind == "char_wb":
+            return doc.get(self._split_key, str.split, prepared)
+        tokens = doc.get(self._tokens_key, self._findall, prepared)
+        return doc.get(self.recipe, self._ngrams, tokens)
 
-    def _word_ngrams(self, tokens: list[str]) -> list[str]:
-        # Same output order as VectorizerMixin._word_ngrams (order only matters for tests; counts are sorted).
-        min_n, max_n = self.ngram_range
-        if max_n == 1:
-            return tokens
-        grams = list(tokens) if min_n == 1 else []
-        n_tokens = len(tokens)
-        for n in range(max(min_n, 2), min(max_n + 1, n_tokens + 1)):
-            grams.extend(" ".join(tokens[i:i + n]) for i in range(n_tokens - n + 1))
-        return grams
-
-    def _char_wb(self, text: str) -> list[str]:
-        grams: list[str] = []
-        for word in self.prepare(text).split():
-            grams.extend(self._word_char_grams(word))
-        return grams
-
-    def _word_char_grams(self, word: str) -> list[str]:
-        # Mirrors _char_wb_ngrams. Its re.sub(r"\s\s+", " ") before split() changes nothing because
-        # \s and str.isspace agree on every code point (checked in tests/test_fastpath.py).
-        min_n, max_n = self.ngram_range
-        w = " " + word + " "
-        w_len = len(w)
-        grams = []
-        for n in range(min_n, max_n + 1):
-            offset = 0
-            grams.append(w[offset:offset + n])
-            while offset + n < w_len:
-                offset += 1
-                grams.append(w[offset:offset + n])
-            if offset == 0:  # a short word (w_len < n) is counted only once
-                break
-        return grams
-
-    # -- counting and weighting ----------------------------------------------------------------------
-    def known_columns(self, text: str) -> list[int]:
-        """Column of every known n-gram occurrence in ``text`` (with repeats, unordered)."""
-        vocab = self.vocabulary
-        if not self._per_word:
-            get = vocab.get
-            return [j for j in map(get, self.analyze(text)) if j is not None]
-        cache = self._word_cache
-        columns: list[int] = []
-        for word in self.prepare(text).split():
-            known = cache.get(word)
-            if known is None:
-                known = [vocab[g] for g in self._word_char_grams(word) if g in vocab]
-                if len(cache) >= WORD_CACHE_LIMIT:
-                    cache.clear()  # bounded memory; a cold cache only costs speed, never exactness
-                cache[word] = known
-            columns.extend(known)
-        return columns
-
-    def transform_one(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted column indices and their TF-IDF values (``dtype``) — one row of ``transform([text])``."""
-        columns = self.known_columns(text)
-        if not columns:
-            return np.empty(0, dtype=np.intp), np.empty(0, dtype=self.dtype)
-        indices, counts = np.unique(np.asarray(columns, dtype=np.intp), return_counts=True)
-        values = counts.astype(self.dtype)
-        if self.sublinear:
-            np.log(values, out=values)
-            values += 1.0
-        if self.idf is not None:
-            values *= self.idf[indices]
-        if self.l2:
-            squares = (values * values).astype(np.float64)  # float32 products, as in the Cython loop
-            total = float(np.add.accumulate(squares)[-1])  # left-to-right double sum, not pairwise np.sum
-            if total != 0.0:
-                values = (values.astype(np.float64) / math.sqrt(total)).astype(self.dtype)
-        return indices, values
+    def _ngrams(self, tokens: list[str]) -> list[str]:
+        return word_ngrams(tokens, self.ngram_range, self._stop)
 
     def terms(self) -> np.ndarray:
-        """Feature names by column (built on first use: only explanations need them)."""
+        """Feature names by column - ``offset`` (built on first use: only explanations need them)."""
         if self._terms is None:
             names = np.empty(self.n_features, dtype=object)
-            for term, column in self.vocabulary.items():
-                names[column] = term
+            for term, column in self.columns.items():
+                names[column - self.offset] = term
             self._terms = names
         return self._terms
 
-    def describe(self) -> dict[str, Any]:
-        """Settings, for logs and debugging."""
-        return {"name": self.name, "analyzer": self.analyzer_kind, "ngram_range": list(self.ngram_range),
-                "features": self.n_features, "sublinear_tf": self.sublinear, "l2": self.l2,
-                "reimplemented": self.exact_copy}
+
+class FastUnion:
+    """Contiguous ``FastVectorizer``s (one union, or the unions of several tasks): one document in, one row out."""
+
+    def __init__(self, members: list[FastVectorizer]) -> None:
+        if not members or len({m.dtype for m in members}) != 1:
+            raise UnsupportedPipeline("feature union is empty or mixes dtypes")
+        if any(a.offset + a.n_features != b.offset for a, b in zip(members, members[1:])):
+            raise UnsupportedPipeline("members are not numbered contiguously")
+        self.members = members
+        self.start = members[0].offset
+        self.n_features = sum(m.n_features for m in members)
+        self.dtype = members[0].dtype
+        groups: dict[tuple[Any, ...], list[FastVectorizer]] = {}
+        for member in members:
+            groups.setdefault(member.recipe, []).append(member)
+        self.lookups = [ColumnLookup("char_wb" if group[0].reimplemented and group[0].kind == "char_wb" else "ngrams",
+                                     group[0].lookup_items, [m.columns for m in group], group[0].ngram_range)
+                        for group in groups.values()]
+        # Per-column lookups (indexed by column - start) replace per-member loops with one gather each.
+        self.idf = np.concatenate([m.idf for m in members])
+        self.segment = np.repeat(np.arange(len(members), dtype=np.intp), [m.n_features for m in members])
+        self.all_sublinear = all(m.sublinear for m in members)
+        self.sublinear = np.repeat([m.sublinear for m in members], [m.n_features for m in members])
+        self.unnormalised = np.array([not m.l2 for m in members])
+        self.any_unnormalised = bool(self.unnormalised.any())
+        # 1 + log(tf) for every count below the table size (a count never exceeds the n-grams found), computed by
+        # the same float32 ufuncs as sklearn's in-place ``np.log(X.data)`` + 1, so one ``take`` replaces two calls.
+        self.tf_table = sublinear_tf(np.arange(TF_TABLE_SIZE), self.dtype)
+
+    def transform_one(self, doc: Document) -> tuple[np.ndarray, np.ndarray]:
+        """Ascending columns (counted from ``start``) and their values: row 0 of ``transform([doc.text])``."""
+        # Small-array numpy calls cost more in overhead than in work, so each step below is one call over the
+        # whole row (all members, all tasks), and ``take`` replaces fancy indexing (several times cheaper).
+        parts: list[np.ndarray] = []
+        for lookup in self.lookups:
+            parts += lookup.columns(doc)
+        n = sum(map(len, parts))
+        if n == 0:
+            return np.empty(0, dtype=COLUMN_DTYPE), np.empty(0, dtype=self.dtype)
+        ordered = np.concatenate(parts)  # a new array, so sorting in place leaves the cached parts alone
+        ordered.sort()
+        if self.start:
+            ordered -= self.start
+        new = np.empty(n + 1, dtype=bool)  # where runs of equal columns start: unique columns and their counts
+        new[0] = new[n] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=new[1:n])
+        runs = new.nonzero()[0]  # (np.flatnonzero and np.diff are Python wrappers around these calls)
+        indices, counts = ordered.take(runs[:-1]), runs[1:] - runs[:-1]
+        if self.all_sublinear:
+            values = self.tf_table.take(counts) if n < self.tf_table.size else sublinear_tf(counts, self.dtype)
+        else:
+            values = np.where(self.sublinear.take(indices), sublinear_tf(counts, self.dtype), counts.astype(self.dtype))
+        values *= self.idf.take(indices)
+        segment = self.segment.take(indices)
+        norms = np.sqrt(np.bincount(segment, weights=values * values, minlength=len(self.members)))
+        if self.any_unnormalised:
+            norms[self.unnormalised] = 1.0
+        return indices, (values / norms.take(segment)).astype(self.dtype)  # float64 quotient rounded to float32
+
+    def member_of(self, column: int) -> FastVectorizer:
+        """The member owning a column (counted from ``start``)."""
+        return self.members[int(self.segment[column])]

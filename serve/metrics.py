@@ -16,6 +16,7 @@ from flask import Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import multiprocess
 
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LATENCY_BUCKETS = (0.0005, 0.001, 0.002, 0.004, 0.008, 0.015, 0.03, 0.06, 0.125, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
@@ -39,6 +40,9 @@ class Metrics:
         self.model_info = Gauge("newsframe_model_info", "The model version a live worker is serving (value 1)",
                                 ["version"], registry=self.registry, multiprocess_mode="livemax")
         self._marked_pid: int | None = None
+        # Labelled children, looked up once per label combination (``labels()`` takes a lock and builds keys).
+        self._request_children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+        self._prediction_children: dict[tuple[str, str], Any] = {}
 
     def mark_model(self) -> None:
         """Record this process's model version once per process (after gunicorn forks a worker)."""
@@ -54,8 +58,11 @@ class Metrics:
             for task in ("topic", "framing"):
                 if task in result:
                     tally[(task, result[task]["label"])] += 1
-        for (task, label), n in tally.items():
-            self.predictions.labels(task, label).inc(n)
+        for key, n in tally.items():
+            child = self._prediction_children.get(key)
+            if child is None:
+                child = self._prediction_children.setdefault(key, self.predictions.labels(*key))
+            child.inc(n)
 
     def exposition(self) -> Response:
         """The text exposition of every metric (summed over live workers in multi-process mode)."""
@@ -69,19 +76,33 @@ class Metrics:
                         headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     def init_app(self, app: Flask) -> None:
-        """Time and count every request the app answers, errors included."""
+        """Time and count every request the app answers, errors included; a metrics failure never fails one."""
 
         @app.before_request
         def _start() -> None:
             g.newsframe_started = time.perf_counter()
-            self.mark_model()
+            try:
+                self.mark_model()
+            except Exception:  # noqa: BLE001 - observability must not break serving
+                app.logger.exception("metrics: cannot record the model version")
 
         @app.after_request
         def _record(response: Response) -> Response:
-            started = g.get("newsframe_started")
-            endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
-            status = str(response.status_code)
-            self.requests.labels(endpoint, request.method, status).inc()
-            if started is not None:
-                self.latency.labels(endpoint, status).observe(time.perf_counter() - started)
+            try:
+                self._observe(response.status_code, g.get("newsframe_started"))
+            except Exception:  # noqa: BLE001 - observability must not break serving
+                app.logger.exception("metrics: cannot record the request")
             return response
+
+    def _observe(self, status_code: int, started: float | None) -> None:
+        endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
+        status = str(status_code)
+        method = request.method if request.method in METHODS else "OTHER"  # bounded label values
+        key = (endpoint, method, status)
+        children = self._request_children.get(key)
+        if children is None:
+            children = self._request_children.setdefault(
+                key, (self.requests.labels(endpoint, method, status), self.latency.labels(endpoint, status)))
+        children[0].inc()
+        if started is not None:
+            children[1].observe(time.perf_counter() - started)

@@ -1,13 +1,14 @@
 """The one scoring entry point every caller shares: a loaded model version turned into predictions."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from newsframe.serve.fastmodel import FastModel
 from newsframe.train.artifacts import ModelVersion, load_version
 
 OUTPUT_COLUMNS = ("topic", "topic_confidence", "framing", "framing_confidence")
@@ -27,6 +28,10 @@ class Predictor:
     """Scores texts with both task pipelines of one model version."""
 
     model: ModelVersion
+    fast: FastModel = field(init=False, repr=False, compare=False)  # single-document fast path, built once per version
+
+    def __post_init__(self) -> None:
+        self.fast = FastModel.from_pipelines(self.model.pipelines)
 
     @classmethod
     def load(cls, models: str | Path) -> "Predictor":
@@ -69,16 +74,25 @@ class Predictor:
             columns["framing_posture"] = posture[:, self.labels("posture").index("posture")].round(6)
         return pd.DataFrame(columns)
 
-    def predict_one(self, text: str) -> dict[str, Any]:
-        """One document: label, confidence and all class scores per task."""
+    def predict_one(self, text: str, explain: bool = False) -> dict[str, Any]:
+        """One document: label, confidence and all class scores per task, via the single-document fast path.
+
+        Same probabilities as ``predict_proba([text])`` (see newsframe.serve.fastpath). With ``explain`` each
+        fast task also carries ``explanation``: {"toward", "against", "low_evidence", "known_terms"}. A task the
+        fast path cannot reproduce (``self.fast.unsupported``) is scored by its pipeline, without explanation.
+        """
         result: dict[str, Any] = {}
-        probabilities = self.predict_proba([text])
+        fast = self.fast.predict(text, explain=explain)
+        probabilities = {task: fast[task][0] if task in fast else pipeline.predict_proba([text])[0]
+                         for task, pipeline in self.model.pipelines.items()}
+        explanations = {task: explanation for task, (_, explanation) in fast.items() if explanation is not None}
         posture = probabilities.pop("posture", None)
-        for task, proba in probabilities.items():
-            row = proba[0]
+        for task, row in probabilities.items():
             best = int(row.argmax())
             labels = self.labels(task)
             result[task] = {"label": labels[best], "confidence": float(row[best]),
                             "scores": {label: float(p) for label, p in zip(labels, row)}}
-        result["framing"]["posture"] = None if posture is None else float(posture[0][self.labels("posture").index("posture")])
+            if task in explanations:
+                result[task]["explanation"] = explanations[task]
+        result["framing"]["posture"] = None if posture is None else float(posture[self.labels("posture").index("posture")])
         return result

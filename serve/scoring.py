@@ -27,7 +27,7 @@ def predict(predictor: Predictor, text: str, explain: bool = False) -> dict[str,
     """One API result: ``{"topic": {...}, "framing": {..., "posture": p|null}, "model_version": v}``.
 
     With ``explain`` each task also carries ``explanation`` (toward/against terms, low_evidence, known_terms)
-    as produced by the predictor's fast path.
+    as produced by the predictor's fast path (a task the fast path cannot handle has none).
     """
     raw = predictor.predict_one(text, explain=True) if explain else predictor.predict_one(text)
     result: dict[str, Any] = {}
@@ -37,7 +37,7 @@ def predict(predictor: Predictor, text: str, explain: bool = False) -> dict[str,
                   "scores": {str(k): float(v) for k, v in part["scores"].items()}}
         if task == "framing":
             shaped["posture"] = _posture_probability(raw)
-        if explain:
+        if explain and part.get("explanation") is not None:  # absent where the predictor has no fast path
             shaped["explanation"] = part["explanation"]
         result[task] = shaped
     result["model_version"] = predictor.version

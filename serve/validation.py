@@ -60,14 +60,19 @@ def _reject_constant(name: str) -> Any:
 def read_json(request: Request) -> Any:
     """The decoded JSON body; 415 for another content type, 400 for a body that is not JSON.
 
-    The body is read through werkzeug's limited stream, so one over ``MAX_CONTENT_LENGTH`` raises 413
-    before it is read whole.
+    The body is read through werkzeug's limited stream: a ``Content-Length`` over ``MAX_CONTENT_LENGTH`` is
+    refused (413) before any of the body is read, a chunked body as soon as it reaches the limit.
     """
     mimetype = request.mimetype
     if mimetype != "application/json" and not (mimetype.startswith("application/") and mimetype.endswith("+json")):
         raise ApiError(415, "unsupported_media_type",
                        f"Content-Type must be application/json, got {request.content_type or 'none'}")
     data = request.get_data(cache=False)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(data) >= limit:
+        # A chunked body is read only up to the limit (werkzeug stops there without an error): reaching it
+        # means the body is at least that long, and the rest is never read.
+        raise ApiError(413, "payload_too_large", f"request body too large (limit {limit} bytes)")
     if not data.strip():
         raise ApiError(400, "invalid_json", "the request body is empty; send a JSON object")
     try:
@@ -86,29 +91,33 @@ def _check_fields(obj: dict[str, Any], allowed: frozenset[str], where: str) -> N
 
 
 def item_text(obj: Any, limits: Limits, where: str = "", allowed: frozenset[str] = ITEM_FIELDS) -> str:
-    """The model text of one document object, or an ``ApiError`` saying what is wrong with it."""
+    """The model text of one document object, or an ``ApiError`` saying what is wrong with it.
+
+    Checks in order: an object, known fields, not both ``text`` and ``headline``/``body``, string types,
+    each field at most ``max_text_chars`` characters (413), then a non-whitespace text (422).
+    """
+    name = where or "body"
     if not isinstance(obj, dict):
-        raise ApiError(422, "wrong_type", f"{where or 'body'}: expected an object, got {json_type(obj)}")
+        raise ApiError(422, "wrong_type", f"{name}: expected an object, got {json_type(obj)}")
     _check_fields(obj, allowed, f"{where}: " if where else "")
     prefix = f"{where}." if where else ""
     if "text" in obj and ("headline" in obj or "body" in obj):
-        raise ApiError(422, "conflicting_fields", f"{where or 'body'}: send either 'text' or 'headline'/'body', not both")
-    if "text" in obj:
-        if not isinstance(obj["text"], str):
-            raise ApiError(422, "wrong_type", f"{prefix}text: expected a string, got {json_type(obj['text'])}")
-        text = obj["text"].strip()
-    elif "headline" in obj or "body" in obj:
-        for name in ("headline", "body"):
-            if obj.get(name) is not None and not isinstance(obj[name], str):
-                raise ApiError(422, "wrong_type", f"{prefix}{name}: expected a string or null, got {json_type(obj[name])}")
-        text = join_text(obj.get("headline"), obj.get("body"))
-    else:
-        raise ApiError(422, "missing_text", f"{where or 'body'}: give 'text', or 'headline' and/or 'body'")
+        raise ApiError(422, "conflicting_fields", f"{name}: send either 'text' or 'headline'/'body', not both")
+    if "text" not in obj and "headline" not in obj and "body" not in obj:
+        raise ApiError(422, "missing_text", f"{name}: give 'text', or 'headline' and/or 'body'")
+    for field in ("text", "headline", "body"):
+        if field not in obj:
+            continue
+        value = obj[field]
+        if not isinstance(value, str) and not (value is None and field != "text"):
+            expected = "a string" if field == "text" else "a string or null"
+            raise ApiError(422, "wrong_type", f"{prefix}{field}: expected {expected}, got {json_type(value)}")
+        if value is not None and len(value) > limits.max_text_chars:
+            raise ApiError(413, "text_too_long", f"{prefix}{field}: {len(value)} characters; "
+                                                 f"the limit is {limits.max_text_chars}")
+    text = obj["text"].strip() if "text" in obj else join_text(obj.get("headline"), obj.get("body"))
     if not text:
-        raise ApiError(422, "empty_text", f"{where or 'body'}: the text is empty or whitespace only")
-    if len(text) > limits.max_text_chars:
-        raise ApiError(413, "text_too_long", f"{where or 'body'}: text has {len(text)} characters; "
-                                             f"the limit is {limits.max_text_chars}")
+        raise ApiError(422, "empty_text", f"{name}: the text is empty or whitespace only")
     return text
 
 

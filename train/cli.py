@@ -13,7 +13,7 @@ def add_train(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--data", nargs="+", metavar="FILE", help="labelled CSV/JSONL/Parquet files (default: the bundled data)")
     p.add_argument("--config", metavar="FILE", help="TOML training config (default: built-in search space)")
     p.add_argument("--out", default="models", metavar="DIR", help="models directory (default: models)")
-    p.set_defaults(handler=lambda a: train(a.data, load_config(a.config), a.out) and 0)
+    p.set_defaults(handler=run_train)
 
 
 def add_evaluate(sub: argparse._SubParsersAction) -> None:
@@ -21,4 +21,14 @@ def add_evaluate(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--models", default="models", metavar="DIR", help="models directory or version directory")
     p.add_argument("--data", nargs="+", required=True, metavar="FILE", help="labelled CSV/JSONL/Parquet files")
     p.add_argument("--out", metavar="DIR", help="report directory (default: evaluation-<version>)")
-    p.set_defaults(handler=lambda a: evaluate(a.models, a.data, a.out) and 0)
+    p.set_defaults(handler=run_evaluate)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    train(args.data, load_config(args.config), args.out)
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    evaluate(args.models, args.data, args.out)
+    return 0

@@ -7,13 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from newsframe.train.errors import ConfigError
+from newsframe.train.text import PREPROCESSORS
 
 CALIBRATIONS = ("sigmoid", "isotonic")
 
 
 @dataclass(frozen=True)
 class FeatureSet:
-    """One TF-IDF feature recipe: word n-grams, character n-grams (within word bounds), or both."""
+    """One TF-IDF feature recipe: word n-grams, character n-grams (within word bounds), or both.
+
+    ``preprocess`` names a function in ``newsframe.train.text.PREPROCESSORS`` (e.g. headline weighting,
+    negation and hedge cues) that every vectoriser of the recipe applies instead of plain lowercasing.
+    """
 
     name: str
     word_ngram: tuple[int, int] | None = (1, 2)
@@ -21,6 +26,7 @@ class FeatureSet:
     sublinear_tf: bool = True
     min_df: int = 1
     max_features: int | None = None
+    preprocess: str | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,15 @@ class TaskConfig:
     calibration_folds: int = 3
 
 
+# Framing and posture defaults: the winners of the cross-validated comparison in reports/framing_experiments.md
+# (python -m experiments.framing). Word uni/bigrams + char_wb 2-5-grams on text whose headline is written twice,
+# with negation scope marking and hedge cue tokens; class weights and isotonic calibration did not help.
+HEADLINE_CUES = FeatureSet("word12+char25 headline2+cues", char_ngram=(2, 5), min_df=2, preprocess="headline2+cues")
+HEADLINE = FeatureSet("word12+char25 headline2", char_ngram=(2, 5), min_df=2, preprocess="headline2")
+FRAMING_DEFAULT = TaskConfig(feature_sets=(HEADLINE_CUES, HEADLINE), C=(0.3, 1.0), class_weight=(None,), calibration="sigmoid")
+POSTURE_DEFAULT = TaskConfig(feature_sets=(HEADLINE_CUES, HEADLINE), C=(0.3, 1.0), class_weight=(None,), calibration="sigmoid")
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything that decides a trained model besides the data. Same data + same config = same model."""
@@ -45,7 +60,7 @@ class TrainConfig:
     test_size: float = 0.2
     cv_folds: int = 3
     refit_on_all: bool = True
-    tasks: dict[str, TaskConfig] = field(default_factory=lambda: {"topic": TaskConfig(), "framing": TaskConfig(), "posture": TaskConfig()})
+    tasks: dict[str, TaskConfig] = field(default_factory=lambda: {"topic": TaskConfig(), "framing": FRAMING_DEFAULT, "posture": POSTURE_DEFAULT})
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able form, as stored in the manifest."""
@@ -68,9 +83,10 @@ def _tuple_or_none(value: Any, where: str) -> tuple[int, int] | None:
     return (int(value[0]), int(value[1]))
 
 
-def _task_from_dict(raw: dict[str, Any], where: str) -> TaskConfig:
+def _task_from_dict(raw: dict[str, Any], where: str, base: TaskConfig | None = None) -> TaskConfig:
+    """A task's search space: ``base`` (the task's default) with the keys given in ``raw`` replaced."""
     _build(TaskConfig, raw, where)
-    task = TaskConfig()
+    task = base or TaskConfig()
     if "feature_sets" in raw:
         sets = []
         for i, fs in enumerate(raw["feature_sets"]):
@@ -82,8 +98,11 @@ def _task_from_dict(raw: dict[str, Any], where: str) -> TaskConfig:
             char = _tuple_or_none(fs.get("char_ngram"), f"{here}.char_ngram")
             if word is None and char is None:
                 raise ConfigError(f"{here}: needs word_ngram or char_ngram")
+            preprocess = fs.get("preprocess")
+            if preprocess is not None and preprocess not in PREPROCESSORS:
+                raise ConfigError(f"{here}.preprocess: unknown {preprocess!r}; known: {', '.join(PREPROCESSORS)}")
             sets.append(FeatureSet(str(fs["name"]), word, char, bool(fs.get("sublinear_tf", True)),
-                                   int(fs.get("min_df", 1)), fs.get("max_features")))
+                                   int(fs.get("min_df", 1)), fs.get("max_features"), preprocess))
         if not sets:
             raise ConfigError(f"{where}.feature_sets: must not be empty")
         task = replace(task, feature_sets=tuple(sets))
@@ -131,7 +150,7 @@ def config_from_dict(raw: dict[str, Any]) -> TrainConfig:
         for name, task_raw in raw["tasks"].items():
             if name not in tasks:
                 raise ConfigError(f"config.tasks: unknown task '{name}'; known: {', '.join(tasks)}")
-            tasks[name] = _task_from_dict(task_raw, f"config.tasks.{name}")
+            tasks[name] = _task_from_dict(task_raw, f"config.tasks.{name}", tasks[name])
         config = replace(config, tasks=tasks)
     return config
 

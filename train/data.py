@@ -26,16 +26,19 @@ TASKS = (*REQUIRED_TASKS, "posture")
 class LabelledData:
     """Rows that carry text, with per-task labels (``None`` where a row has no label for a task)."""
 
-    frame: pd.DataFrame  # columns: id, text, topic, framing, file, row
+    frame: pd.DataFrame  # columns: id, text, topic, framing, file, row, posture_annotated
     skipped: dict[str, Counter] = field(default_factory=dict)  # task -> reason -> count
 
     def task(self, task: str) -> pd.DataFrame:
         """Rows that train ``task``: those with a label for it (framing: cautious/confrontational only).
 
-        ``posture`` rows are every row with a framing label: 'none' stays 'none', the two postures become 'posture'.
+        ``posture`` rows are the rows with a framing label from files that use 'none' at all: 'none' stays 'none',
+        the two postures become 'posture'. A file that never says 'none' (e.g. the CAMEO sentences, whose class 0
+        is not 'none') did not annotate posture, and its rows would only teach that every such text has one.
         """
         if task == "posture":
-            rows = self.frame.loc[self.frame["framing"].notna(), ["id", "text", "framing"]].reset_index(drop=True)
+            mask = self.frame["framing"].notna() & self.frame["posture_annotated"]
+            rows = self.frame.loc[mask, ["id", "text", "framing"]].reset_index(drop=True)
             rows["framing"] = rows["framing"].where(rows["framing"] == POSTURE_NONE, "posture")
             return rows.rename(columns={"framing": "posture"})
         labels = self.frame[task]
@@ -105,12 +108,15 @@ def load_labelled(paths: list[str | Path]) -> LabelledData:
         _check_framing(labels["framing"], path)
         ids = frame["id"].astype(str) if "id" in frame.columns else pd.Series([f"{Path(path).name}:{i + 1}" for i in range(len(frame))], index=frame.index)
         part = pd.DataFrame({"id": ids, "text": text, **labels, "file": str(path), "row": range(1, len(frame) + 1)})
+        part["posture_annotated"] = bool((part["framing"] == POSTURE_NONE).any())
         for task in TASKS:
             column = part["framing" if task == "posture" else task]
             for reason in no_text[column.notna()].dropna():
                 skipped[task][reason] += 1
             skipped[task][f"no {task if task != 'posture' else 'framing'} label"] += int(column.isna().sum())
         skipped["framing"]["framing 'none' (posture only)"] += int((part["framing"] == POSTURE_NONE).sum())
+        if len(part) and not part["posture_annotated"].iloc[0]:
+            skipped["posture"]["file has no 'none' label (posture not annotated)"] += int(part["framing"].notna()[no_text.isna()].sum())
         parts.append(part[no_text.isna()])
     data = pd.concat(parts, ignore_index=True)
     for task in TASKS:

@@ -15,15 +15,20 @@ from sklearn.svm import LinearSVC
 
 from newsframe.train.config import FeatureSet, TaskConfig, TrainConfig
 from newsframe.train.errors import DataError
+from newsframe.train.text import get_preprocessor
 
 # Vectorisers share one tokenisation so the serving fast path can mirror it exactly.
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
 
 
 def build_features(fs: FeatureSet) -> FeatureUnion:
-    """The TF-IDF feature union for one feature recipe (float32 keeps memory and dot products small)."""
+    """The TF-IDF feature union for one feature recipe (float32 keeps memory and dot products small).
+
+    A named ``fs.preprocess`` becomes each vectoriser's ``preprocessor`` (it lowercases itself).
+    """
     parts = []
-    common = dict(lowercase=True, sublinear_tf=fs.sublinear_tf, min_df=fs.min_df, max_features=fs.max_features, dtype=np.float32)
+    common = dict(lowercase=True, sublinear_tf=fs.sublinear_tf, min_df=fs.min_df, max_features=fs.max_features, dtype=np.float32,
+                  preprocessor=get_preprocessor(fs.preprocess))
     if fs.word_ngram:
         parts.append(("word", TfidfVectorizer(analyzer="word", ngram_range=fs.word_ngram, token_pattern=TOKEN_PATTERN, **common)))
     if fs.char_ngram:

@@ -13,6 +13,7 @@ from sklearn.model_selection import train_test_split
 
 from newsframe.train.artifacts import VersionWriter, library_versions, sha256_file
 from newsframe.train.config import TrainConfig
+from newsframe.train.errors import DataError
 from newsframe.train.data import REQUIRED_TASKS, TASKS, LabelledData, load_labelled
 from newsframe.train.metrics import classification_metrics
 from newsframe.train.model import check_classes, fit_chosen, search
@@ -24,6 +25,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 def default_data_files(data_dir: Path = DATA_DIR) -> list[Path]:
     """The bundled training files, as listed in ``data/bundled.txt``."""
     listing = data_dir / "bundled.txt"
+    if not listing.is_file():
+        raise DataError(str(listing), "bundled data not found; install from a source checkout (pip install -e .) or pass --data FILE")
     return [data_dir / line.strip() for line in listing.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
 
 
@@ -46,12 +49,17 @@ def _raise_interrupted(signum: int, frame: Any) -> None:
     raise Interrupted(f"training interrupted by {signal.Signals(signum).name}; no version was written")
 
 
+def held_out_split(texts: list[str], labels: list[str], config: TrainConfig) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The deterministic search/evaluation split of one task's rows: x_train, x_held_out, y_train, y_held_out."""
+    return train_test_split(texts, labels, test_size=config.test_size, stratify=labels, random_state=config.seed)
+
+
 def train_task(name: str, data: LabelledData, config: TrainConfig, log: Callable[[str], None]) -> tuple[Any, dict[str, Any]]:
     """Search on the training part, evaluate on the held-out part, then refit on all rows if configured."""
     rows = data.task(name)
     texts, labels = rows["text"].tolist(), rows[name].tolist()
     check_classes(name, labels, config, ", ".join(sorted(set(data.frame["file"]))))
-    x_train, x_test, y_train, y_test = train_test_split(texts, labels, test_size=config.test_size, stratify=labels, random_state=config.seed)
+    x_train, x_test, y_train, y_test = held_out_split(texts, labels, config)
     started = time.perf_counter()
     pipeline, search_info = search(name, x_train, y_train, config, log)
     classes = [str(c) for c in pipeline.classes_]

@@ -1,0 +1,194 @@
+"""Batch-scoring benchmark: documents/s and peak memory of ``newsframe score`` against the one-core ceiling.
+
+Inputs of 10k, 100k and 1M rows are made by resampling ``data/topic/ag_news.csv`` (with replacement, fixed
+seed, fresh ids). Each is scored CSV -> CSV by the real command in a subprocess with ``--jobs 1`` and
+``--jobs 2``; wall time gives documents/s (start-up included), the process tree's resident memory is
+sampled from /proc every 0.1 s (peak of the sum over the main process and its workers), and ``wait4``
+gives the largest single-process maxrss and the CPU seconds. The ceiling is the in-process
+``Predictor.score_frame`` rate on one core (one BLAS thread), measured right before each size, both per
+wall second and per CPU second of the measuring process (the latter is what one idle core would give when
+other work shares the machine; ``load_before``/``load_after`` record the 1-minute load average).
+
+Targets: ``--jobs 2`` at >= 1.6x the ceiling; peak memory at 1M rows within 1.5x of that at 100k rows.
+
+    newsframe train --out /tmp/fm                      # the default config, a few minutes
+    python benchmarks/batch_bench.py --models /tmp/fm  # full run (1M rows: tens of minutes), results JSON
+    python benchmarks/batch_bench.py --smoke --models DIR --results /tmp/smoke.json   # seconds, for CI
+
+Not part of the test suite, except the ``--smoke`` run in tests/test_batch_bench.py.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+AG_NEWS = REPO / "data" / "topic" / "ag_news.csv"
+CHUNK = 2000
+
+
+def make_input(rows: int, path: Path, seed: int = 0) -> Path:
+    """``rows`` articles resampled from AG News, streamed to CSV (ids are fresh, so every row is distinct)."""
+    base = pd.read_csv(AG_NEWS, dtype=str, keep_default_na=False)
+    records = base[["headline", "body", "topic", "source"]].to_numpy().tolist()
+    rng = np.random.default_rng(seed)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["id", "headline", "body", "topic", "source"])
+        for start in range(0, rows, 100_000):
+            picks = rng.integers(0, len(records), size=min(100_000, rows - start))
+            writer.writerows([f"b{start + i:07d}", *records[p]] for i, p in enumerate(picks))
+    return path
+
+
+def ceiling(models: str, rows: int, seed: int = 1) -> dict[str, float]:
+    """In-process ``Predictor.score_frame`` documents/s on one core, in batches of the CLI's chunk size."""
+    from threadpoolctl import threadpool_limits
+
+    from newsframe.serve.predictor import Predictor
+    from newsframe.train.data import text_of
+
+    frame = pd.read_csv(AG_NEWS, dtype=str, keep_default_na=False).sample(n=rows, replace=True, random_state=seed)
+    texts = text_of(frame.astype(object), str(AG_NEWS))[0].tolist()
+    predictor = Predictor.load(models)
+    with threadpool_limits(1):
+        predictor.score_frame(texts[:50])  # warm-up
+        cpu, wall = time.process_time(), time.perf_counter()
+        for start in range(0, rows, CHUNK):
+            predictor.score_frame(texts[start:start + CHUNK])
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"rows": rows, "seconds": round(wall, 3), "docs_per_s": round(rows / wall, 1),
+            "cpu_docs_per_s": round(rows / cpu, 1) if cpu else None}
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants, from /proc."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as handle:
+                total += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("VmRSS:"))
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    stack.extend(int(c) for c in handle.read().split())
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def run_cli(input_path: Path, output: Path, models: str, jobs: int) -> dict[str, Any]:
+    """One real ``newsframe score`` run: wall time, peak tree RSS, largest process maxrss, CPU seconds."""
+    command = [sys.executable, "-m", "newsframe.serve.cli", "score", str(input_path), "--out", str(output),
+               "--models", models, "--jobs", str(jobs), "--chunk-size", str(CHUNK)]
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    peak = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.1)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stdout = proc.stdout.read() if proc.stdout else ""
+    if proc.returncode not in (0, 3):
+        raise RuntimeError(f"{' '.join(command)} exited {proc.returncode}: {stdout}")
+    return {"seconds": round(wall, 2), "summary": stdout.strip(), "peak_tree_rss_mb": round(peak / 2**20, 1),
+            "max_process_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1), "load_before": round(load_before, 2),
+            "load_after": round(os.getloadavg()[0], 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", default="models", help="models directory (default: models)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--ceiling-rows", type=int, default=6000, help="documents for the one-core ceiling")
+    parser.add_argument("--workdir", default=None, help="where inputs and outputs go (default: benchmarks/results/tmp)")
+    parser.add_argument("--results", default=None, help="results JSON (default: benchmarks/results/batch_bench.json)")
+    parser.add_argument("--smoke", action="store_true", help="a few hundred rows: checks the benchmark runs")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.ceiling_rows = [200], 200
+    workdir = Path(args.workdir or HERE / "results" / "tmp")
+    workdir.mkdir(parents=True, exist_ok=True)
+    results_path = Path(args.results or HERE / "results" / ("batch_bench_smoke.json" if args.smoke else "batch_bench.json"))
+
+    from newsframe.serve.predictor import Predictor
+
+    predictor = Predictor.load(args.models)
+    report: dict[str, Any] = {
+        "benchmark": "batch_bench", "smoke": args.smoke, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model": predictor.version, "model_tasks": sorted(predictor.model.pipelines), "chunk_size": CHUNK,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "targets": {"jobs2_over_ceiling": 1.6, "peak_memory_1m_over_100k": 1.5}, "sizes": [],
+    }
+    del predictor
+    print(f"{'rows':>9} {'jobs':>4} {'seconds':>8} {'docs/s':>8} {'x ceiling':>9} {'tree peak MB':>12} "
+          f"{'max proc MB':>11} {'load':>5}")
+    for size in args.sizes:
+        source = make_input(size, workdir / f"bench-{size}.csv")
+        entry: dict[str, Any] = {"rows": size, "ceiling": ceiling(args.models, args.ceiling_rows), "runs": []}
+        print(f"{size:>9} {'ceil':>4} {entry['ceiling']['seconds']:>8} {entry['ceiling']['docs_per_s']:>8}")
+        for jobs in args.jobs:
+            output = workdir / f"bench-{size}-j{jobs}.out.csv"
+            run = {"jobs": jobs, **run_cli(source, output, args.models, jobs)}
+            run["docs_per_s"] = round(size / run["seconds"], 1)
+            run["over_ceiling"] = round(run["docs_per_s"] / entry["ceiling"]["docs_per_s"], 3)
+            if entry["ceiling"]["cpu_docs_per_s"]:  # against the ceiling's CPU-time rate: robust to a busy machine
+                run["over_cpu_ceiling"] = round(run["docs_per_s"] / entry["ceiling"]["cpu_docs_per_s"], 3)
+            entry["runs"].append(run)
+            print(f"{size:>9} {jobs:>4} {run['seconds']:>8} {run['docs_per_s']:>8} {run['over_ceiling']:>9} "
+                  f"{run['peak_tree_rss_mb']:>12} {run['max_process_rss_mb']:>11} {run['load_before']:>5}", flush=True)
+            for leftover in (output, output.with_name(f"{output.stem}.rejects.jsonl")):
+                leftover.unlink(missing_ok=True)
+        source.unlink()
+        report["sizes"].append(entry)
+        results_path.parent.mkdir(parents=True, exist_ok=True)
+        results_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")  # after every size
+    report["verdict"] = verdict(report)
+    report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(report["verdict"], indent=2))
+    print(f"results: {results_path}")
+    return 0
+
+
+def verdict(report: dict[str, Any]) -> dict[str, Any]:
+    """Each target checked against the measured figures (``None`` where the sizes needed were not run)."""
+    speed = {}
+    for entry in report["sizes"]:
+        for run in entry["runs"]:
+            if run["jobs"] == 2:
+                speed[str(entry["rows"])] = {"over_ceiling": run["over_ceiling"], "met": run["over_ceiling"] >= 1.6,
+                                             "over_cpu_ceiling": run.get("over_cpu_ceiling")}
+    by_rows = {e["rows"]: {r["jobs"]: r for r in e["runs"]} for e in report["sizes"]}
+    memory = {}
+    if 100_000 in by_rows and 1_000_000 in by_rows:
+        for jobs, big in by_rows[1_000_000].items():
+            small = by_rows[100_000].get(jobs)
+            if small:
+                ratio = big["peak_tree_rss_mb"] / small["peak_tree_rss_mb"]
+                memory[f"jobs{jobs}"] = {"ratio": round(ratio, 3), "met": ratio <= 1.5}
+    return {"jobs2_over_ceiling": speed or None, "peak_memory_1m_over_100k": memory or None}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

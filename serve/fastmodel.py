@@ -1,0 +1,86 @@
+"""All tasks of a model version scored in one pass over one document (what ``Predictor.predict_one`` uses).
+
+Scoring each task with its own ``FastTask`` repeats the fixed per-call cost of a dozen small numpy operations per
+task. ``FastModel`` numbers every task's vocabulary in one column space (task after task), so one ``FastUnion``
+pass counts, weights and normalises the features of all tasks (and analyses the text once for tasks whose
+vectorisers share settings), and one gather from a block-diagonal coefficient matrix (each output's row is zero
+outside its own task's columns) gives every decision value. The zeros add exactly 0.0 to sums that run left to
+right, so each task's decision is the very number its own ``FastTask`` (and its pipeline) computes;
+tests/test_fastpath.py checks that on the bundled rows.
+
+Tasks whose pipeline the fast path does not reproduce are listed in ``unsupported`` (task -> reason); the caller
+scores those with the pipeline.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from newsframe.serve.fast_features import FastUnion, UnsupportedPipeline
+from newsframe.serve.fast_text import Document
+from newsframe.serve.fastpath import FastTask, linear_decision
+
+_log = logging.getLogger(__name__)
+Prediction = tuple[np.ndarray, "dict[str, Any] | None"]  # probabilities, explanation (when asked)
+
+
+class FastModel:
+    """Several FastTasks sharing one feature pass and one decision product."""
+
+    def __init__(self, tasks: dict[str, FastTask], unsupported: dict[str, str] | None = None) -> None:
+        self.tasks = tasks
+        self.unsupported = dict(unsupported or {})
+        self.union = FastUnion([m for task in tasks.values() for m in task.union.members]) if tasks else None
+        # Each task's block: its column range in the shared space and its output columns.
+        self.blocks: dict[str, tuple[int, int, slice]] = {}
+        n_outputs = sum(task.coef.shape[0] for task in tasks.values())
+        n_features = self.union.n_features if self.union else 0
+        self.coef = np.zeros((n_outputs, n_features))
+        self.intercept = np.zeros(n_outputs)
+        out = 0
+        for name, task in tasks.items():
+            lo, width, k = task.union.start, task.union.n_features, task.coef.shape[0]
+            self.coef[out:out + k, lo:lo + width] = task.coef
+            self.intercept[out:out + k] = task.intercept
+            self.blocks[name] = (lo, lo + width, slice(out, out + k))
+            out += k
+            task.term_names()  # built now, before a server forks, rather than on each worker's first explain
+
+    @classmethod
+    def from_pipelines(cls, pipelines: dict[str, Pipeline]) -> "FastModel":
+        """Fast tasks for every pipeline the fast path supports; the others are reported in ``unsupported``."""
+        tasks: dict[str, FastTask] = {}
+        unsupported: dict[str, str] = {}
+        base = 0
+        for name, pipeline in pipelines.items():
+            try:
+                task = FastTask.from_pipeline(pipeline, base=base)
+            except UnsupportedPipeline as exc:
+                unsupported[name] = str(exc)
+                _log.warning("task %s: no single-document fast path (%s); its pipeline scores single documents", name, exc)
+                continue
+            tasks[name] = task
+            base += task.union.n_features
+        return cls(tasks, unsupported)
+
+    def predict(self, text: str, explain: bool = False, top_k: int = 5) -> dict[str, Prediction]:
+        """Per fast task: class probabilities (``classes`` order), plus the top label's explanation when asked."""
+        if self.union is None:
+            return {}
+        doc = Document(text)
+        indices, values = self.union.transform_one(doc)
+        scores = linear_decision(self.coef, self.intercept, indices, values)
+        results: dict[str, Prediction] = {}
+        for name, task in self.tasks.items():
+            lo, hi, outputs = self.blocks[name]
+            proba = task.calibration.proba(scores[outputs])
+            explanation = None
+            if explain:
+                cut = np.searchsorted(indices, [lo, hi]).tolist()
+                row = (indices[cut[0]:cut[1]] - lo, values[cut[0]:cut[1]])
+                explanation = task.explain_row(row, task.classes[int(proba.argmax())], top_k, doc)
+            results[name] = (proba, explanation)
+        return results
