@@ -143,7 +143,8 @@ def run(models: str, n: int) -> None:
     members = ", ".join(f"{t}.{m.name}: {m.kind} {m.ngram_range}" for t, f in fast.items() for m in f.union.members)
     print(f"model {version.version} ({members})")
     print(f"{len(timed)} headlines (mean {words:.1f} words); python {platform.python_version()}, numpy {np.__version__}, "
-          f"scikit-learn {sklearn.__version__}; {os.cpu_count()} CPUs; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
+          f"scikit-learn {sklearn.__version__}; {os.cpu_count()} CPUs; "
+          f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
     print(machine_reference())
     print(f"max |fast - pipeline| probability difference over all timed headlines: {worst:.3g}")
     print(f"  {'microseconds per headline (wall; cpu)':46s} {'median':>9} {'p90':>9} {'p99':>9} {'cpu med':>9} {'speed-up':>8}")

@@ -85,7 +85,8 @@ def main() -> None:
         for r in records:
             r["mass_octile"] = int(np.searchsorted(edges, r["mass"], side="right")) + 1
         majority = max(set(y_test), key=y_test.count)
-        print(f"\n{name}: {len(x_test)} held-out rows, {len(records)} scored texts; majority-class rate {y_test.count(majority) / len(y_test):.3f}")
+        rate = y_test.count(majority) / len(y_test)
+        print(f"\n{name}: {len(x_test)} held-out rows, {len(records)} scored texts; majority-class rate {rate:.3f}")
         print("\n".join(table(records, "cut", [*CUTS, "full"])))
         print("\n".join(table(records, "known_bucket", list(KNOWN_BUCKETS))))
         print("\n".join(table(records, "mass_octile", list(range(1, 9)))))

@@ -50,8 +50,21 @@ class Predictor:
         return "posture" in self.model.pipelines
 
     def predict_proba(self, texts: list[str]) -> dict[str, np.ndarray]:
-        """Class probabilities per task the version has; columns follow ``labels(task)``."""
-        return {task: pipeline.predict_proba(texts) for task, pipeline in self.model.pipelines.items()}
+        """Class probabilities per task the version has; columns follow ``labels(task)``.
+
+        Documents go one by one through the fast path: it gives the pipelines' exact probabilities at about
+        ten times the rate of sklearn's batch ``transform`` for these features (benchmarks/results). Tasks the
+        fast path does not support are scored by their pipeline in one batch call.
+        """
+        fast = [self.fast.predict(text) for text in texts] if self.fast.tasks else []
+        result = {}
+        for task, pipeline in self.model.pipelines.items():
+            if task in self.fast.tasks:
+                width = len(self.labels(task))
+                result[task] = np.vstack([row[task][0] for row in fast]) if fast else np.empty((0, width))
+            else:
+                result[task] = pipeline.predict_proba(texts)
+        return result
 
     def score_frame(self, texts: list[str], scores: bool = False) -> pd.DataFrame:
         """The output columns for a batch of texts (plus one ``<task>_score_<label>`` column per label if asked).
