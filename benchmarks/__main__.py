@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default=",".join(PARTS), help=f"comma list of {', '.join(PARTS)}")
     ap.add_argument("--models", help="models dir trained with the default config (serving, batch); default: train one")
     ap.add_argument("--out", help="results dir (default benchmarks/results; smoke: a new temp dir)")
-    ap.add_argument("--datasets", default="ag_news,bbc_news,20ng")
+    ap.add_argument("--datasets", default=None, help="default ag_news,bbc_news,20ng; smoke: ag_news (bundled, no ../shared)")
     ap.add_argument("--max-docs", default=None, help="peers.py --max-docs, e.g. 20ng=4000")
     ap.add_argument("--duration", type=float, default=None, help="seconds per load cell (default 10; smoke 1)")
     ap.add_argument("--train-sizes", type=int, nargs="+", default=None)
@@ -334,6 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     if bad:
         ap.error(f"unknown part(s): {', '.join(sorted(bad))}")
     smoke = args.smoke
+    if args.datasets is None:
+        args.datasets = "ag_news" if smoke else "ag_news,bbc_news,20ng"
     work = Path(args.out) if args.out else (Path(tempfile.mkdtemp(prefix="nf-bench-smoke-")) if smoke else HERE / "results")
     work.mkdir(parents=True, exist_ok=True)
     md_path = work / "BENCHMARKS.md" if smoke else REPO / "BENCHMARKS.md"

@@ -4,10 +4,12 @@ Inputs of 10k, 100k and 1M rows are made by resampling ``data/topic/ag_news.csv`
 seed, fresh ids). Each is scored CSV -> CSV by the real command in a subprocess with ``--jobs 1`` and
 ``--jobs 2``; wall time gives documents/s (start-up included), the process tree's resident memory is
 sampled from /proc every 0.1 s (peak of the sum over the main process and its workers), and ``wait4``
-gives the largest single-process maxrss and the CPU seconds. The ceiling is the in-process
-``Predictor.score_frame`` rate on one core (one BLAS thread), measured right before each size, both per
-wall second and per CPU second of the measuring process (the latter is what one idle core would give when
-other work shares the machine; ``load_before``/``load_after`` record the 1-minute load average).
+gives the largest single-process maxrss and the CPU seconds. The ceiling is the steady-state in-process
+``Predictor.score_frame`` rate on one core (one BLAS thread, caches warm), measured right before each size.
+Beside it, the two-process capacity: two such measurements run at the same moment, summed. That is what the
+machine gives two busy processes at that time (about 2x the ceiling when two cores are free, less when other
+work shares them), so ``--jobs 2`` is reported against both. ``load_before``/``load_after`` record the
+1-minute load average.
 
 Targets: ``--jobs 2`` at >= 1.6x the ceiling; peak memory at 1M rows within 1.5x of that at 100k rows.
 
@@ -54,24 +56,60 @@ def make_input(rows: int, path: Path, seed: int = 0) -> Path:
     return path
 
 
-def ceiling(models: str, rows: int, seed: int = 1) -> dict[str, float]:
-    """In-process ``Predictor.score_frame`` documents/s on one core, in batches of the CLI's chunk size."""
-    from threadpoolctl import threadpool_limits
-
-    from newsframe.serve.predictor import Predictor
+def _ceiling_texts(rows: int, seed: int) -> list[str]:
     from newsframe.train.data import text_of
 
     frame = pd.read_csv(AG_NEWS, dtype=str, keep_default_na=False).sample(n=rows, replace=True, random_state=seed)
-    texts = text_of(frame.astype(object), str(AG_NEWS))[0].tolist()
+    return text_of(frame.astype(object), str(AG_NEWS))[0].tolist()
+
+
+def ceiling(models: str, rows: int, seed: int = 1, barrier: Any = None) -> dict[str, float]:
+    """Steady-state in-process ``Predictor.score_frame`` documents/s on one core, in CLI-sized batches.
+
+    One untimed pass first (model caches warm, as they are through most of a long ``newsframe score`` run),
+    then the timed pass. With ``barrier``, the timed pass starts together with the other measuring process.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from newsframe.serve.predictor import Predictor
+
+    texts = _ceiling_texts(rows, seed)
     predictor = Predictor.load(models)
     with threadpool_limits(1):
-        predictor.score_frame(texts[:50])  # warm-up
+        for start in range(0, rows, CHUNK):
+            predictor.score_frame(texts[start:start + CHUNK])
+        if barrier is not None:
+            barrier.wait()
         cpu, wall = time.process_time(), time.perf_counter()
         for start in range(0, rows, CHUNK):
             predictor.score_frame(texts[start:start + CHUNK])
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return {"rows": rows, "seconds": round(wall, 3), "docs_per_s": round(rows / wall, 1),
             "cpu_docs_per_s": round(rows / cpu, 1) if cpu else None}
+
+
+def _ceiling_worker(models: str, rows: int, seed: int, barrier: Any, queue: Any) -> None:
+    queue.put(ceiling(models, rows, seed, barrier))
+
+
+def two_process_capacity(models: str, rows: int) -> dict[str, float]:
+    """What this machine gives two busy processes right now: two ceilings measured at the same time, summed.
+
+    On an idle two-core machine this is about twice the ceiling; when other work shares the cores it is less,
+    and ``--jobs 2`` cannot beat it.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    barrier, queue = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_ceiling_worker, args=(models, rows, seed, barrier, queue)) for seed in (1, 2)]
+    for worker in workers:
+        worker.start()
+    results = [queue.get(timeout=1800) for _ in workers]
+    for worker in workers:
+        worker.join()
+    return {"rows_each": rows, "docs_per_s": round(sum(r["docs_per_s"] for r in results), 1),
+            "per_process": [r["docs_per_s"] for r in results]}
 
 
 def _tree_rss(pid: int) -> int:
@@ -115,6 +153,11 @@ def run_cli(input_path: Path, output: Path, models: str, jobs: int) -> dict[str,
             "load_after": round(os.getloadavg()[0], 2)}
 
 
+def _commit() -> str | None:
+    done = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True)
+    return done.stdout.strip() or None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", default="models", help="models directory (default: models)")
@@ -137,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {
         "benchmark": "batch_bench", "smoke": args.smoke, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "model": predictor.version, "model_tasks": sorted(predictor.model.pipelines), "chunk_size": CHUNK,
+        "fast_path_tasks": sorted(getattr(getattr(predictor, "fast", None), "tasks", []) or []), "commit": _commit(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "targets": {"jobs2_over_ceiling": 1.6, "peak_memory_1m_over_100k": 1.5}, "sizes": [],
     }
@@ -145,15 +189,16 @@ def main(argv: list[str] | None = None) -> int:
           f"{'max proc MB':>11} {'load':>5}")
     for size in args.sizes:
         source = make_input(size, workdir / f"bench-{size}.csv")
-        entry: dict[str, Any] = {"rows": size, "ceiling": ceiling(args.models, args.ceiling_rows), "runs": []}
-        print(f"{size:>9} {'ceil':>4} {entry['ceiling']['seconds']:>8} {entry['ceiling']['docs_per_s']:>8}")
+        entry: dict[str, Any] = {"rows": size, "ceiling": ceiling(args.models, args.ceiling_rows),
+                                 "two_process_capacity": two_process_capacity(args.models, args.ceiling_rows), "runs": []}
+        print(f"{size:>9} {'ceil':>4} {entry['ceiling']['seconds']:>8} {entry['ceiling']['docs_per_s']:>8}"
+              f"   (two processes at once: {entry['two_process_capacity']['docs_per_s']} docs/s)")
         for jobs in args.jobs:
             output = workdir / f"bench-{size}-j{jobs}.out.csv"
             run = {"jobs": jobs, **run_cli(source, output, args.models, jobs)}
             run["docs_per_s"] = round(size / run["seconds"], 1)
             run["over_ceiling"] = round(run["docs_per_s"] / entry["ceiling"]["docs_per_s"], 3)
-            if entry["ceiling"]["cpu_docs_per_s"]:  # against the ceiling's CPU-time rate: robust to a busy machine
-                run["over_cpu_ceiling"] = round(run["docs_per_s"] / entry["ceiling"]["cpu_docs_per_s"], 3)
+            run["over_two_process_capacity"] = round(run["docs_per_s"] / entry["two_process_capacity"]["docs_per_s"], 3)
             entry["runs"].append(run)
             print(f"{size:>9} {jobs:>4} {run['seconds']:>8} {run['docs_per_s']:>8} {run['over_ceiling']:>9} "
                   f"{run['peak_tree_rss_mb']:>12} {run['max_process_rss_mb']:>11} {run['load_before']:>5}", flush=True)
@@ -178,7 +223,9 @@ def verdict(report: dict[str, Any]) -> dict[str, Any]:
         for run in entry["runs"]:
             if run["jobs"] == 2:
                 speed[str(entry["rows"])] = {"over_ceiling": run["over_ceiling"], "met": run["over_ceiling"] >= 1.6,
-                                             "over_cpu_ceiling": run.get("over_cpu_ceiling")}
+                                             "over_two_process_capacity": run["over_two_process_capacity"],
+                                             "two_process_capacity_over_ceiling": round(
+                                                 entry["two_process_capacity"]["docs_per_s"] / entry["ceiling"]["docs_per_s"], 3)}
     by_rows = {e["rows"]: {r["jobs"]: r for r in e["runs"]} for e in report["sizes"]}
     memory = {}
     if 100_000 in by_rows and 1_000_000 in by_rows:

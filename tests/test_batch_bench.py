@@ -17,7 +17,7 @@ def test_batch_bench_smoke(tmp_path: Path, tiny_models: Path) -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(results.read_text())
     (size,) = report["sizes"]
-    assert size["ceiling"]["docs_per_s"] > 0
+    assert size["ceiling"]["docs_per_s"] > 0 and size["two_process_capacity"]["docs_per_s"] > 0
     assert [run["jobs"] for run in size["runs"]] == [1, 2]
     for run in size["runs"]:
         assert run["docs_per_s"] > 0 and run["peak_tree_rss_mb"] > 0 and run["max_process_rss_mb"] > 0
