@@ -11,14 +11,14 @@ import pytest
 from batch_support import articles, cli, cli_popen, write_input
 from newsframe.serve.score import score_file
 
-ROWS, CHUNK = 600, 20
+ROWS, CHUNK = 1200, 20
 
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A CSV with a few rejected rows among 600, so the rejects file is part of the comparison."""
+    """A CSV with a few rejected rows among 1200, so the rejects file is part of the comparison."""
     frame = articles(ROWS, seed=7)
-    frame.loc[[10, 300, 590], ["headline", "body"]] = ""
+    frame.loc[[10, 600, 1190], ["headline", "body"]] = ""
     return write_input(frame, tmp_path_factory.mktemp("resume") / "in.csv")
 
 
