@@ -142,8 +142,8 @@ class FastUnion:
         # the same float32 ufuncs as sklearn's in-place ``np.log(X.data)`` + 1, so one ``take`` replaces two calls.
         self.tf_table = sublinear_tf(np.arange(TF_TABLE_SIZE), self.dtype)
 
-    def transform_one(self, doc: Document) -> tuple[np.ndarray, np.ndarray]:
-        """Ascending columns (counted from ``start``) and their values: row 0 of ``transform([doc.text])``."""
+    def count_one(self, doc: Document) -> tuple[np.ndarray, np.ndarray, int]:
+        """Ascending known columns (counted from ``start``) of the document, how often each occurs, and the total."""
         # Small-array numpy calls cost more in overhead than in work, so each step below is one call over the
         # whole row (all members, all tasks), and ``take`` replaces fancy indexing (several times cheaper).
         parts: list[np.ndarray] = []
@@ -151,7 +151,7 @@ class FastUnion:
             parts += lookup.columns(doc)
         n = sum(map(len, parts))
         if n == 0:
-            return np.empty(0, dtype=COLUMN_DTYPE), np.empty(0, dtype=self.dtype)
+            return np.empty(0, dtype=COLUMN_DTYPE), np.empty(0, dtype=np.intp), 0
         ordered = np.concatenate(parts)  # a new array, so sorting in place leaves the cached parts alone
         ordered.sort()
         if self.start:
@@ -160,9 +160,19 @@ class FastUnion:
         new[0] = new[n] = True
         np.not_equal(ordered[1:], ordered[:-1], out=new[1:n])
         runs = new.nonzero()[0]  # (np.flatnonzero and np.diff are Python wrappers around these calls)
-        indices, counts = ordered.take(runs[:-1]), runs[1:] - runs[:-1]
+        return ordered.take(runs[:-1]), runs[1:] - runs[:-1], n
+
+    def tf(self, counts: np.ndarray, total: int) -> np.ndarray:
+        """``log(tf) + 1`` of every count (all members sublinear), in the vectoriser dtype; no count exceeds ``total``."""
+        return self.tf_table.take(counts) if total < self.tf_table.size else sublinear_tf(counts, self.dtype)
+
+    def transform_one(self, doc: Document) -> tuple[np.ndarray, np.ndarray]:
+        """Ascending columns (counted from ``start``) and their values: row 0 of ``transform([doc.text])``."""
+        indices, counts, total = self.count_one(doc)
+        if indices.size == 0:
+            return indices, np.empty(0, dtype=self.dtype)
         if self.all_sublinear:
-            values = self.tf_table.take(counts) if n < self.tf_table.size else sublinear_tf(counts, self.dtype)
+            values = self.tf(counts, total)
         else:
             values = np.where(self.sublinear.take(indices), sublinear_tf(counts, self.dtype), counts.astype(self.dtype))
         values *= self.idf.take(indices)

@@ -8,6 +8,12 @@ outside its own task's columns) gives every decision value. The zeros add exactl
 right, so each task's decision is the very number its own ``FastTask`` (and its pipeline) computes;
 tests/test_fastpath.py checks that on the bundled rows.
 
+The vocabularies hold a few hundred thousand columns, so a headline's few hundred columns are scattered over
+megabytes and gathering idf, member and coefficients from separate arrays misses the CPU cache once per array
+per column. ``packed`` keeps one row per column — idf, member index, then every output's coefficient (64 bytes,
+one cache line, with six outputs) — so one gather fetches all a column needs. Its values are the same numbers
+(float32 idf and small integers are exact in float64), and the decision sums still run in column order.
+
 Tasks whose pipeline the fast path does not reproduce are listed in ``unsupported`` (task -> reason); the caller
 scores those with the pipeline.
 """
@@ -48,6 +54,12 @@ class FastModel:
             self.blocks[name] = (lo, lo + width, slice(out, out + k))
             out += k
             task.term_names()  # built now, before a server forks, rather than on each worker's first explain
+        self.packed: np.ndarray | None = None
+        if self.union is not None and self.union.all_sublinear and not self.union.any_unnormalised:
+            self.packed = np.empty((n_features, 2 + n_outputs))
+            self.packed[:, 0] = self.union.idf
+            self.packed[:, 1] = self.union.segment
+            self.packed[:, 2:] = self.coef.T
 
     @classmethod
     def from_pipelines(cls, pipelines: dict[str, Pipeline]) -> "FastModel":
@@ -71,8 +83,11 @@ class FastModel:
         if self.union is None:
             return {}
         doc = Document(text)
-        indices, values = self.union.transform_one(doc)
-        scores = linear_decision(self.coef, self.intercept, indices, values)
+        if self.packed is None:
+            indices, values = self.union.transform_one(doc)
+            scores = linear_decision(self.coef, self.intercept, indices, values)
+        else:
+            indices, values, scores = self._packed_row(doc)
         results: dict[str, Prediction] = {}
         for name, task in self.tasks.items():
             lo, hi, outputs = self.blocks[name]
@@ -84,3 +99,22 @@ class FastModel:
                 explanation = task.explain_row(row, task.classes[int(proba.argmax())], top_k, doc)
             results[name] = (proba, explanation)
         return results
+
+    def _packed_row(self, doc: Document) -> tuple[np.ndarray, np.ndarray, list[float]]:
+        """``union.transform_one`` and ``linear_decision`` in one gather from ``packed`` (same numbers, fewer misses)."""
+        union = self.union
+        assert union is not None and self.packed is not None
+        indices, counts, total = union.count_one(doc)
+        if indices.size == 0:
+            return indices, np.empty(0, dtype=union.dtype), self.intercept.tolist()
+        rows = self.packed.take(indices, axis=0)
+        values = union.tf(counts, total)
+        values *= rows[:, 0].astype(union.dtype)
+        segment = rows[:, 1].astype(np.intp)
+        norms = np.sqrt(np.bincount(segment, weights=values * values, minlength=len(union.members)))
+        values = (values / norms.take(segment)).astype(union.dtype)  # float64 quotient rounded to float32
+        products = rows[:, 2:]
+        products *= values.astype(np.float64)[:, None]
+        # Down each column: every output's sum runs over the document's columns in ascending order, as scipy's.
+        scores = (np.add.accumulate(products, axis=0)[-1] + self.intercept).tolist()
+        return indices, values, scores
