@@ -171,7 +171,11 @@ def tables(res: dict) -> dict:
     if training:
         t["training"] = {"columns": ["rows", "fit s", "µs/row", "max RSS MB", "RSS before fit MB", "features"],
                          "rows": [[s["rows"], s["fit_s"], round(s["us_per_row"], 1), s["max_rss_mb"],
-                                   s["rss_before_fit_mb"], s["n_features"]] for s in training["sizes"]]}
+                                   s["rss_before_fit_mb"], s["n_features"]] for s in training["sizes"] if "failed" not in s]}
+        failed = [s for s in training["sizes"] if "failed" in s]
+        if failed:
+            t["training"]["failed"] = [f"{s['rows']:,} rows: failed after {s['wall_s']} s under a {s['memory_cap_gib']} GiB "
+                                       f"address-space cap ({s['failed']})" for s in failed]
     return t
 
 
@@ -303,6 +307,7 @@ def write_report(res: dict, meta: dict, outdir: Path, md_path: Path) -> dict:
             L += [f"*Not run in this invocation* ({meta['skipped'].get(part, 'not selected with --only')}).", ""]
             continue
         L += [md_table(tab[part]), ""]
+        L += [f"- **{line}**" for line in tab[part].get("failed", [])]
         for note in meta["notes"].get(part, []):
             L += [f"- {note}"]
         png = {"peers": "peers_accuracy.png", "serving": "serving.png", "batch": "batch.png", "training": "training_growth.png"}[part]

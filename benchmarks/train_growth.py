@@ -15,6 +15,10 @@ measures the solver's and vectoriser's growth in rows, not in vocabulary).
     python benchmarks/train_growth.py                       # 10k, 100k, 1M -> benchmarks/results/train_growth.json
     python benchmarks/train_growth.py --sizes 10000 100000  # a subset
     python benchmarks/train_growth.py --smoke --out /tmp/g.json   # 1k, 3k rows, seconds
+
+Each child runs under an address-space cap (``--memory-cap-gib``, default 85% of the machine's memory), so a
+size that does not fit fails with MemoryError in its own process instead of pushing the machine into swap or
+the OOM killer; the failure is recorded for that size (``failed``) and the remaining sizes still run.
 """
 from __future__ import annotations
 
@@ -38,8 +42,21 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def child(rows: int, seed: int) -> None:
+def default_cap_gib() -> float:
+    """85% of MemTotal (GiB), or 16 when /proc/meminfo is unreadable."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                return round(int(line.split()[1]) / 1024 / 1024 * 0.85, 1)
+    except OSError:
+        pass
+    return 16.0
+
+
+def child(rows: int, seed: int, cap_gib: float) -> None:
     """Fit once on ``rows`` resampled rows; print one JSON line."""
+    cap = int(cap_gib * 1024 ** 3)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     import numpy as np
     import pandas as pd
 
@@ -62,15 +79,20 @@ def child(rows: int, seed: int) -> None:
     print(json.dumps({"rows": rows, "fit_s": fit_s, "rss_before_fit_mb": round(before, 1), "n_features": n_features}))
 
 
-def run_size(rows: int, seed: int) -> dict:
+def run_size(rows: int, seed: int, cap_gib: float) -> dict:
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", str(rows), "--seed", str(seed)],
-                            stdout=subprocess.PIPE, text=True)
-    out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", str(rows), "--seed", str(seed),
+                                 "--memory-cap-gib", str(cap_gib)], stdout=subprocess.PIPE, stderr=err, text=True)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)  # wait4, not wait(): this child's own maxrss and CPU time
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        last = (err.read().strip().splitlines() or ["?"])[-1]
     if proc.returncode != 0:
-        raise RuntimeError(f"fit at {rows} rows failed with exit status {proc.returncode}")
+        return {"rows": rows, "failed": f"exit status {proc.returncode}: {last}", "memory_cap_gib": cap_gib,
+                "wall_s": round(time.perf_counter() - t0, 2), "max_rss_mb": round(usage.ru_maxrss / 1024.0, 1),
+                "load_after": round(os.getloadavg()[0], 2)}
     row = json.loads(out.strip().splitlines()[-1])
     row.update(wall_s=round(time.perf_counter() - t0, 2), max_rss_mb=round(usage.ru_maxrss / 1024.0, 1),
                cpu_s=round(usage.ru_utime + usage.ru_stime, 2), us_per_row=row["fit_s"] / rows * 1e6,
@@ -80,6 +102,7 @@ def run_size(rows: int, seed: int) -> dict:
 
 
 def verdict(sizes: list[dict]) -> dict:
+    sizes = [s for s in sizes if "failed" not in s]
     steps = []
     for a, b in zip(sizes, sizes[1:]):
         steps.append({"from": a["rows"], "to": b["rows"], "rows_ratio": b["rows"] / a["rows"],
@@ -97,10 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--smoke", action="store_true", help="1k and 3k rows; output in the temp dir")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--memory-cap-gib", type=float, default=default_cap_gib(),
+                    help="address-space cap per fit (default: 85%% of the machine's memory)")
     ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
-        child(args.child, args.seed)
+        child(args.child, args.seed, args.memory_cap_gib)
         return 0
     sizes = [1_000, 3_000] if args.smoke else args.sizes
     out = Path(args.out) if args.out else (Path(tempfile.gettempdir()) / "newsframe-train-growth-smoke.json"
@@ -113,8 +138,13 @@ def main(argv: list[str] | None = None) -> int:
               "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "sizes": []}
     print(f"{'rows':>9} {'fit s':>9} {'µs/row':>8} {'max RSS MB':>11} {'RSS pre-fit':>12} {'features':>9}")
     for n in sizes:
-        row = run_size(n, args.seed)
+        row = run_size(n, args.seed, args.memory_cap_gib)
         report["sizes"].append(row)
+        if "failed" in row:
+            print(f"{n:9d} failed after {row['wall_s']} s: {row['failed']}", flush=True)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(json.dumps(report, indent=1))
+            continue
         print(f"{n:9d} {row['fit_s']:9.2f} {row['us_per_row']:8.1f} {row['max_rss_mb']:11.1f} "
               f"{row['rss_before_fit_mb']:12.1f} {row['n_features']:9d}", flush=True)
         out.parent.mkdir(parents=True, exist_ok=True)
