@@ -175,7 +175,8 @@ def tables(res: dict) -> dict:
         failed = [s for s in training["sizes"] if "failed" in s]
         if failed:
             t["training"]["failed"] = [f"{s['rows']:,} rows: failed after {s['wall_s']} s under a {s['memory_cap_gib']} GiB "
-                                       f"address-space cap ({s['failed']})" for s in failed]
+                                       f"address-space cap, max RSS {s.get('max_rss_mb', '?')} MB ({s['failed']}; -11 is SIGSEGV, -9 SIGKILL)"
+                                       for s in failed]
     return t
 
 
