@@ -9,8 +9,7 @@ import traceback
 from newsframe.serve.batch.runner import DEFAULT_CHUNK_SIZE, ENGINES
 from newsframe.serve.score import score_command
 from newsframe.train.cli import add_evaluate, add_train
-from newsframe.train.errors import NewsframeError
-from newsframe.train.trainer import Interrupted
+from newsframe.train.errors import Interrupted, NewsframeError
 
 
 def add_score(sub: argparse._SubParsersAction) -> None:

@@ -23,10 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
-import scipy
-import sklearn
 
 from newsframe.train.errors import ArtifactError
 
@@ -47,6 +44,10 @@ def sha256_file(path: Path) -> str:
 
 def library_versions() -> dict[str, str]:
     """Versions that decide whether a pickled pipeline loads and predicts the same."""
+    import joblib  # scikit-learn and friends load only where models are written or read (fast CLI start-up)
+    import scipy
+    import sklearn
+
     return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__,
             "scipy": scipy.__version__, "joblib": joblib.__version__}
 
@@ -70,6 +71,8 @@ class VersionWriter:
 
     def dump(self, name: str, obj: Any) -> Path:
         """Pickle one object into the version."""
+        import joblib
+
         path = self.tmp / name
         joblib.dump(obj, path)
         return path
@@ -176,6 +179,8 @@ def load_version(path: str | Path) -> ModelVersion:
     manifest = read_manifest(version_dir)
     verify_files(version_dir, manifest)
     check_libraries(manifest)
+    import joblib
+
     pipelines = {}
     for task, info in manifest["tasks"].items():
         file = version_dir / info["file"]

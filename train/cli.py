@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from newsframe.train.config import load_config
-from newsframe.train.evaluate import evaluate
-from newsframe.train.trainer import train
+# The trainer and evaluator (scikit-learn, matplotlib) are imported by the handlers, not here, so that
+# `newsframe score` and `newsframe --help` do not pay for them at start-up.
 
 
 def add_train(sub: argparse._SubParsersAction) -> None:
@@ -25,10 +24,15 @@ def add_evaluate(sub: argparse._SubParsersAction) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    from newsframe.train.config import load_config
+    from newsframe.train.trainer import train
+
     train(args.data, load_config(args.config), args.out)
     return 0
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
+    from newsframe.train.evaluate import evaluate
+
     evaluate(args.models, args.data, args.out)
     return 0

@@ -25,5 +25,15 @@ class ConfigError(NewsframeError):
     """The training configuration is invalid."""
 
 
+class Interrupted(BaseException):
+    """Training was stopped by SIGINT or SIGTERM; nothing was published.
+
+    A ``BaseException``, like ``KeyboardInterrupt``: libraries that catch ``Exception`` around a step (a cache
+    write that only warns on failure, say) must not swallow the stop and carry on training.
+    """
+
+    exit_code = 2
+
+
 class ArtifactError(NewsframeError):
     """A model version is missing, incomplete, tampered with, or built with incompatible libraries."""

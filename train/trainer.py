@@ -13,7 +13,7 @@ from sklearn.model_selection import train_test_split
 
 from newsframe.train.artifacts import VersionWriter, library_versions, sha256_file
 from newsframe.train.config import TrainConfig
-from newsframe.train.errors import DataError
+from newsframe.train.errors import DataError, Interrupted  # noqa: F401 - Interrupted re-exported
 from newsframe.train.data import REQUIRED_TASKS, TASKS, LabelledData, load_labelled
 from newsframe.train.metrics import classification_metrics
 from newsframe.train.model import check_classes, fit_chosen, search
@@ -37,12 +37,6 @@ def data_fingerprint(data: LabelledData) -> str:
         digest.update(json.dumps(list(row), ensure_ascii=False).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
-
-
-class Interrupted(Exception):
-    """Training was stopped by SIGINT or SIGTERM; nothing was published."""
-
-    exit_code = 2
 
 
 def _raise_interrupted(signum: int, frame: Any) -> None:

@@ -11,11 +11,14 @@ import signal
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from newsframe.serve.predictor import Predictor, prediction_columns
 from newsframe.train.artifacts import resolve_version
+
+if TYPE_CHECKING:
+    from newsframe.serve.predictor import Predictor
 
 _LOADED: dict[str, Predictor] = {}
 _LOCK = threading.Lock()
@@ -28,6 +31,8 @@ def predictor_for(models: str | Path) -> Predictor:
     picks up a newly trained ``latest`` and drops the older version. A failed load is not remembered:
     the next call tries again and raises the real error.
     """
+    from newsframe.serve.predictor import Predictor  # here: the main process of --jobs N never needs scikit-learn
+
     key = str(resolve_version(models))
     with _LOCK:
         if key not in _LOADED:
@@ -72,6 +77,8 @@ def probe(models: str, scores: bool, input_columns: list[str]) -> tuple[str, pa.
 def predict_table(models: str, texts: list[str], scores: bool, input_columns: list[str],
                   schema: pa.Schema | None = None) -> pa.Table:
     """Prediction columns for ``texts`` as an Arrow table (typed by ``schema`` when given)."""
+    from newsframe.serve.predictor import prediction_columns
+
     frame = prediction_columns(predictor_for(models).score_frame(texts, scores=scores), input_columns)
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata(None)
