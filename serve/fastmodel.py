@@ -10,8 +10,8 @@ tests/test_fastpath.py checks that on the bundled rows.
 
 The vocabularies hold a few hundred thousand columns, so a headline's few hundred columns are scattered over
 megabytes and gathering idf, member and coefficients from separate arrays misses the CPU cache once per array
-per column. ``packed`` keeps one row per column — idf, member index, then every output's coefficient (64 bytes,
-one cache line, with six outputs) — so one gather fetches all a column needs. Its values are the same numbers
+per column. ``packed`` keeps one row per column — idf, member index, then every output's coefficient (64 bytes
+with six outputs: one or two cache lines) — so one gather fetches all a column needs. Its values are the same numbers
 (float32 idf and small integers are exact in float64), and the decision sums still run in column order.
 
 Tasks whose pipeline the fast path does not reproduce are listed in ``unsupported`` (task -> reason); the caller
