@@ -116,6 +116,8 @@ def test_word_cache_stays_bounded() -> None:
         parts = lookup.columns(Document(" ".join(words[start:start + 1000])))
         assert all(sorted(p.tolist()) == [0, 1, 2] for p in parts)  # " a" in both vocabularies, "b " in one
     assert 0 < len(lookup._words) <= WORD_CACHE_LIMIT
+    # Full means the older half goes, not everything: the newest words stay cached.
+    assert len(lookup._words) >= WORD_CACHE_LIMIT // 2 and words[-1] in lookup._words and words[0] not in lookup._words
 
 
 def test_whitespace_regex_and_str_split_agree() -> None:
