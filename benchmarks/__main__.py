@@ -322,6 +322,20 @@ def write_report(res: dict, meta: dict, outdir: Path, md_path: Path) -> dict:
 
 
 # ----------------------------------------------------------------- driver
+def run_sized_part(part: str, cmd: list, result: Path, smoke: bool, sizes: list[int] | None, res: dict, meta: dict,
+                   notes: list[str]) -> None:
+    """Run a part's script (``--smoke``, or ``--sizes`` when given) and keep its JSON result and notes."""
+    if smoke:
+        cmd = [*cmd, "--smoke"]
+    elif sizes:
+        cmd = [*cmd, "--sizes", *sizes]
+    if run(cmd, meta["log"]) == 0:
+        res[part] = json.loads(result.read_text())
+        meta["notes"][part] = notes
+    else:
+        meta["skipped"][part] = f"{Path(str(cmd[1])).name} failed"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -404,33 +418,19 @@ def main(argv: list[str] | None = None) -> int:
             "score_frame of 64 headlines (generic pipelines), and 64 × predict_one"])
 
     if "batch" in only:
-        cmd = [py, HERE / "batch_bench.py", "--models", models, "--results", work / "batch_bench.json",
-               "--workdir", Path(tempfile.mkdtemp(prefix="nf-batch-"))]
-        if smoke:
-            cmd.append("--smoke")
-        elif args.batch_sizes:
-            cmd += ["--sizes", *args.batch_sizes]
-        if run(cmd, log) == 0:
-            res["batch"] = json.loads((work / "batch_bench.json").read_text())
-            meta["notes"]["batch"] = ["`newsframe score` CSV → CSV in a subprocess, rows resampled from data/topic/ag_news.csv; "
-                                      "ceiling = in-process Predictor.score_frame on one core (wall clock)"]
-        else:
-            meta["skipped"]["batch"] = "batch_bench.py failed"
+        run_sized_part("batch", [py, HERE / "batch_bench.py", "--models", models, "--results", work / "batch_bench.json",
+                                 "--workdir", Path(tempfile.mkdtemp(prefix="nf-batch-"))],
+                       work / "batch_bench.json", smoke, args.batch_sizes, res, meta,
+                       ["`newsframe score` CSV → CSV in a subprocess, rows resampled from data/topic/ag_news.csv; "
+                        "ceiling = in-process Predictor.score_frame on one core (wall clock)"])
 
     if "training" in only:
-        cmd = [py, HERE / "train_growth.py", "--out", work / "train_growth.json"]
-        if smoke:
-            cmd.append("--smoke")
-        elif args.train_sizes:
-            cmd += ["--sizes", *args.train_sizes]
-        if run(cmd, log) == 0:
-            res["training"] = json.loads((work / "train_growth.json").read_text())
-            meta["notes"]["training"] = ["topic pipeline at the chosen config (word12+char25, C=0.3, sigmoid, 3 calibration folds), "
-                                         "no search; fresh child process per size; max RSS includes data loading",
-                                         "rows resampled with replacement from the 6,080 bundled AG News rows, so the "
-                                         "vocabulary saturates: growth in rows, not in vocabulary"]
-        else:
-            meta["skipped"]["training"] = "train_growth.py failed"
+        run_sized_part("training", [py, HERE / "train_growth.py", "--out", work / "train_growth.json"],
+                       work / "train_growth.json", smoke, args.train_sizes, res, meta,
+                       ["topic pipeline at the chosen config (word12+char25, C=0.3, sigmoid, 3 calibration folds), "
+                        "no search; fresh child process per size; max RSS includes data loading",
+                        "rows resampled with replacement from the 6,080 bundled AG News rows, so the "
+                        "vocabulary saturates: growth in rows, not in vocabulary"])
 
     meta["load_end"] = os.getloadavg()
     meta["total_s"] = time.perf_counter() - t_all

@@ -52,9 +52,10 @@ class Predictor:
     def predict_proba(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Class probabilities per task the version has; columns follow ``labels(task)``.
 
-        Documents go one by one through the fast path: it gives the pipelines' exact probabilities at about
-        ten times the rate of sklearn's batch ``transform`` for these features (benchmarks/results). Tasks the
-        fast path does not support are scored by their pipeline in one batch call.
+        Documents go one by one through the fast path: it gives the pipelines' exact probabilities faster than
+        sklearn's batch ``transform`` does for these features (1,324 against 557 documents/s for all three tasks on
+        2,000 AG articles, measured 2026-11-26). Tasks the fast path does not support are scored by their pipeline
+        in one batch call.
         """
         fast = [self.fast.predict(text) for text in texts] if self.fast.tasks else []
         result = {}
