@@ -28,6 +28,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -128,13 +129,29 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def _first_progress(stream: Any, found: dict[str, float]) -> None:
+    """Note when the first ``scoring:`` progress line arrives (the CLI logs one as soon as the first chunk is written)."""
+    for line in stream:
+        if "first" not in found and line.startswith("scoring: "):
+            found["first"] = time.perf_counter()
+            found["rows"] = float(line.split()[1].replace(",", ""))
+
+
 def run_cli(input_path: Path, output: Path, models: str, jobs: int) -> dict[str, Any]:
-    """One real ``newsframe score`` run: wall time, peak tree RSS, largest process maxrss, CPU seconds."""
+    """One real ``newsframe score`` run: wall time, peak tree RSS, largest process maxrss, CPU seconds.
+
+    Also the start-up (until the first chunk is written: imports, model load, first chunk) and the steady rate
+    after it (the remaining rows over the remaining wall time, final assembly included), which is what compares
+    with the ceiling, itself measured with the model loaded.
+    """
     command = [sys.executable, "-m", "newsframe.serve.cli", "score", str(input_path), "--out", str(output),
                "--models", models, "--jobs", str(jobs), "--chunk-size", str(CHUNK)]
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    progress: dict[str, float] = {}
+    reader = threading.Thread(target=_first_progress, args=(proc.stderr, progress), daemon=True)
+    reader.start()
     peak = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -143,14 +160,22 @@ def run_cli(input_path: Path, output: Path, models: str, jobs: int) -> dict[str,
         peak = max(peak, _tree_rss(proc.pid))
         time.sleep(0.1)
     wall = time.perf_counter() - started
+    reader.join(timeout=5)
     proc.returncode = os.waitstatus_to_exitcode(status)
     stdout = proc.stdout.read() if proc.stdout else ""
     if proc.returncode not in (0, 3):
         raise RuntimeError(f"{' '.join(command)} exited {proc.returncode}: {stdout}")
-    return {"seconds": round(wall, 2), "summary": stdout.strip(), "peak_tree_rss_mb": round(peak / 2**20, 1),
-            "max_process_rss_mb": round(usage.ru_maxrss / 1024, 1),
-            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1), "load_before": round(load_before, 2),
-            "load_after": round(os.getloadavg()[0], 2)}
+    result = {"seconds": round(wall, 2), "summary": stdout.strip(), "peak_tree_rss_mb": round(peak / 2**20, 1),
+              "max_process_rss_mb": round(usage.ru_maxrss / 1024, 1),
+              "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1), "load_before": round(load_before, 2),
+              "load_after": round(os.getloadavg()[0], 2)}
+    if "first" in progress:
+        first = progress["first"] - started
+        rows_total = int(stdout.split()[1].replace(",", "")) if stdout.startswith("read ") else None
+        result["first_chunk_seconds"] = round(first, 2)
+        if rows_total and wall > first and rows_total > progress["rows"]:
+            result["steady_docs_per_s"] = round((rows_total - progress["rows"]) / (wall - first), 1)
+    return result
 
 
 def _commit() -> str | None:
@@ -179,14 +204,14 @@ def main(argv: list[str] | None = None) -> int:
     predictor = Predictor.load(args.models)
     report: dict[str, Any] = {
         "benchmark": "batch_bench", "smoke": args.smoke, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "model": predictor.version, "model_tasks": sorted(predictor.model.pipelines), "chunk_size": CHUNK,
+        "model": predictor.version, "model_tasks": sorted(predictor.model.tasks), "chunk_size": CHUNK,
         "fast_path_tasks": sorted(getattr(getattr(predictor, "fast", None), "tasks", []) or []), "commit": _commit(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "targets": {"jobs2_over_ceiling": 1.6, "peak_memory_1m_over_100k": 1.5}, "sizes": [],
     }
     del predictor
-    print(f"{'rows':>9} {'jobs':>4} {'seconds':>8} {'docs/s':>8} {'x ceiling':>9} {'tree peak MB':>12} "
-          f"{'max proc MB':>11} {'load':>5}")
+    print(f"{'rows':>9} {'jobs':>4} {'seconds':>8} {'docs/s':>8} {'x ceiling':>9} {'1st chunk s':>11} {'steady/s':>8} "
+          f"{'x ceiling':>9} {'tree peak MB':>12} {'max proc MB':>11} {'load':>5}")
     for size in args.sizes:
         source = make_input(size, workdir / f"bench-{size}.csv")
         entry: dict[str, Any] = {"rows": size, "ceiling": ceiling(args.models, args.ceiling_rows),
@@ -199,9 +224,13 @@ def main(argv: list[str] | None = None) -> int:
             run["docs_per_s"] = round(size / run["seconds"], 1)
             run["over_ceiling"] = round(run["docs_per_s"] / entry["ceiling"]["docs_per_s"], 3)
             run["over_two_process_capacity"] = round(run["docs_per_s"] / entry["two_process_capacity"]["docs_per_s"], 3)
+            if "steady_docs_per_s" in run:
+                run["steady_over_ceiling"] = round(run["steady_docs_per_s"] / entry["ceiling"]["docs_per_s"], 3)
             entry["runs"].append(run)
             print(f"{size:>9} {jobs:>4} {run['seconds']:>8} {run['docs_per_s']:>8} {run['over_ceiling']:>9} "
-                  f"{run['peak_tree_rss_mb']:>12} {run['max_process_rss_mb']:>11} {run['load_before']:>5}", flush=True)
+                  f"{run.get('first_chunk_seconds', '-'):>11} {run.get('steady_docs_per_s', '-'):>8} "
+                  f"{run.get('steady_over_ceiling', '-'):>9} {run['peak_tree_rss_mb']:>12} {run['max_process_rss_mb']:>11} "
+                  f"{run['load_before']:>5}", flush=True)
             for leftover in (output, output.with_name(f"{output.stem}.rejects.jsonl")):
                 leftover.unlink(missing_ok=True)
         source.unlink()
@@ -223,6 +252,7 @@ def verdict(report: dict[str, Any]) -> dict[str, Any]:
         for run in entry["runs"]:
             if run["jobs"] == 2:
                 speed[str(entry["rows"])] = {"over_ceiling": run["over_ceiling"], "met": run["over_ceiling"] >= 1.6,
+                                             "steady_over_ceiling": run.get("steady_over_ceiling"),
                                              "over_two_process_capacity": run["over_two_process_capacity"],
                                              "two_process_capacity_over_ceiling": round(
                                                  entry["two_process_capacity"]["docs_per_s"] / entry["ceiling"]["docs_per_s"], 3)}

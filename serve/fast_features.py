@@ -21,10 +21,12 @@ tasks of a document in one pass.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:  # scikit-learn is needed to build a fast path, not to run one loaded from a version's fast.pickle
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 from newsframe.serve.fast_text import COLUMN_DTYPE, ColumnLookup, Document, char_wb_ngrams, word_ngrams
 
@@ -48,6 +50,8 @@ class FastVectorizer:
     """One fitted TfidfVectorizer: its analysis recipe, vocabulary (numbered from ``offset``) and weights."""
 
     def __init__(self, name: str, vectorizer: TfidfVectorizer, offset: int) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         if not isinstance(vectorizer, TfidfVectorizer) or not hasattr(vectorizer, "vocabulary_"):
             raise UnsupportedPipeline(f"feature '{name}' is not a fitted TfidfVectorizer")
         if vectorizer.norm not in ("l2", None) or vectorizer.input != "content":
@@ -81,6 +85,19 @@ class FastVectorizer:
                                         if self.reimplemented else ("sklearn", id(self)))
         self._split_key, self._tokens_key = ("split", self._prep_key), ("tokens", self._prep_key, self._pattern)
         self._terms: np.ndarray | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Only reimplemented recipes can be saved: sklearn's own analyzer would drag the vectoriser along.
+        if not self.reimplemented:
+            raise UnsupportedPipeline(f"feature '{self.name}' uses scikit-learn's analyzer; it cannot be saved without it")
+        state = dict(self.__dict__)
+        state.update(_analyzer=None, _findall=None, _terms=None)  # rebuilt on load or on first use
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self.kind == "word":
+            self._findall = re.compile(self._pattern).findall
 
     def analyze(self, doc: Document) -> list[str]:
         """The n-grams sklearn's analyzer yields for the document (word n-grams memoised per recipe)."""
@@ -141,6 +158,10 @@ class FastUnion:
         # 1 + log(tf) for every count below the table size (a count never exceeds the n-grams found), computed by
         # the same float32 ufuncs as sklearn's in-place ``np.log(X.data)`` + 1, so one ``take`` replaces two calls.
         self.tf_table = sublinear_tf(np.arange(TF_TABLE_SIZE), self.dtype)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as its members; the lookups (merged dicts, word caches) are rebuilt, and start empty.
+        return FastUnion, (self.members,)
 
     def count_one(self, doc: Document) -> tuple[np.ndarray, np.ndarray, int]:
         """Ascending known columns (counted from ``start``) of the document, how often each occurs, and the total."""

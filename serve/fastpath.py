@@ -38,15 +38,15 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.svm import LinearSVC
 
 from newsframe.serve.fast_features import FastUnion, FastVectorizer, UnsupportedPipeline
 from newsframe.serve.fast_text import Document
+
+if TYPE_CHECKING:  # scikit-learn builds a FastTask; a loaded one runs without it
+    from sklearn.pipeline import Pipeline
 
 LOW_EVIDENCE_MIN_KNOWN = 3  # see the module docstring for the measurement behind it
 _WORDS = re.compile(r"(?u)\b\w\w+\b")  # the training token pattern, for models without word features
@@ -138,6 +138,9 @@ class FastTask:
         self._kinds = np.array([member.name for member in union.members], dtype=object)
         self._names: np.ndarray | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_names": None}  # term names are rebuilt from the vocabularies, not stored twice
+
     @classmethod
     def from_pipeline(cls, pipeline: Pipeline, base: int = 0) -> "FastTask":
         """Precompute from a fitted pipeline; ``UnsupportedPipeline`` when its shape is not the expected one.
@@ -145,6 +148,10 @@ class FastTask:
         ``base`` numbers this task's vocabulary from there, so several tasks can share one ``FastUnion`` pass
         (``FastModel``); rows returned here are always in the pipeline's own numbering.
         """
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.pipeline import FeatureUnion
+        from sklearn.svm import LinearSVC
+
         steps = getattr(pipeline, "steps", None)
         if not steps or len(steps) != 2 or not isinstance(steps[0][1], FeatureUnion):
             raise UnsupportedPipeline("expected Pipeline([features: FeatureUnion, clf])")

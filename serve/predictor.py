@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from newsframe.serve.fastmodel import FastModel
+from newsframe.serve.fastmodel import FastModel, read_fast_model
 from newsframe.train.artifacts import ModelVersion, load_version
 
 OUTPUT_COLUMNS = ("topic", "topic_confidence", "framing", "framing_confidence")
@@ -28,15 +28,21 @@ class Predictor:
     """Scores texts with both task pipelines of one model version."""
 
     model: ModelVersion
-    fast: FastModel = field(init=False, repr=False, compare=False)  # single-document fast path, built once per version
+    fast: FastModel = field(default=None, repr=False, compare=False)  # type: ignore[assignment]  # set below
 
     def __post_init__(self) -> None:
-        self.fast = FastModel.from_pipelines(self.model.pipelines)
+        if self.fast is None:  # single-document fast path, built once per version
+            self.fast = FastModel.from_pipelines(self.model.pipelines)
 
     @classmethod
     def load(cls, models: str | Path) -> "Predictor":
-        """Load and verify the version at ``models`` (a version directory or a directory with ``latest``)."""
-        return cls(load_version(models))
+        """Load and verify the version at ``models`` (a version directory or a directory with ``latest``).
+
+        With the version's ``fast.pickle`` the pipelines stay on disk (and scikit-learn unimported) until a
+        caller needs them; without it (versions written before it existed) the fast path is built from them.
+        """
+        model = load_version(models, lazy=True)
+        return cls(model, read_fast_model(model))
 
     @property
     def version(self) -> str:
@@ -47,7 +53,7 @@ class Predictor:
 
     @property
     def has_posture(self) -> bool:
-        return "posture" in self.model.pipelines
+        return "posture" in self.model.tasks
 
     def predict_proba(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Class probabilities per task the version has; columns follow ``labels(task)``.
@@ -59,12 +65,12 @@ class Predictor:
         """
         fast = [self.fast.predict(text) for text in texts] if self.fast.tasks else []
         result = {}
-        for task, pipeline in self.model.pipelines.items():
+        for task in self.model.tasks:
             if task in self.fast.tasks:
                 width = len(self.labels(task))
                 result[task] = np.vstack([row[task][0] for row in fast]) if fast else np.empty((0, width))
             else:
-                result[task] = pipeline.predict_proba(texts)
+                result[task] = self.model.pipelines[task].predict_proba(texts)
         return result
 
     def score_frame(self, texts: list[str], scores: bool = False) -> pd.DataFrame:
@@ -97,8 +103,8 @@ class Predictor:
         """
         result: dict[str, Any] = {}
         fast = self.fast.predict(text, explain=explain)
-        probabilities = {task: fast[task][0] if task in fast else pipeline.predict_proba([text])[0]
-                         for task, pipeline in self.model.pipelines.items()}
+        probabilities = {task: fast[task][0] if task in fast else self.model.pipelines[task].predict_proba([text])[0]
+                         for task in self.model.tasks}
         explanations = {task: explanation for task, (_, explanation) in fast.items() if explanation is not None}
         posture = probabilities.pop("posture", None)
         for task, row in probabilities.items():

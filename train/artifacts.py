@@ -17,8 +17,8 @@ import json
 import os
 import platform
 import shutil
+import threading
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -43,13 +43,16 @@ def sha256_file(path: Path) -> str:
 
 
 def library_versions() -> dict[str, str]:
-    """Versions that decide whether a pickled pipeline loads and predicts the same."""
-    import joblib  # scikit-learn and friends load only where models are written or read (fast CLI start-up)
-    import scipy
-    import sklearn
+    """Versions that decide whether a pickled pipeline loads and predicts the same.
 
-    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__,
-            "scipy": scipy.__version__, "joblib": joblib.__version__}
+    Read from the installed packages' metadata, not by importing them: checking a version must not cost the
+    seconds that importing scikit-learn and SciPy takes (a process that scores through ``fast.pickle`` never
+    imports them at all).
+    """
+    from importlib.metadata import version
+
+    return {"python": platform.python_version(), "scikit-learn": version("scikit-learn"), "numpy": np.__version__,
+            "scipy": version("scipy"), "joblib": version("joblib")}
 
 
 def new_version_id(now: datetime | None = None) -> str:
@@ -157,28 +160,44 @@ def check_libraries(manifest: dict[str, Any]) -> None:
         raise ArtifactError(f"model {manifest['version']} was built with numpy {built.get('numpy')}, this is {here['numpy']}")
 
 
-@dataclass
 class ModelVersion:
-    """A verified, loaded model version."""
+    """A verified model version; its pipelines are unpickled on first use (``pipelines``).
 
-    path: Path
-    manifest: dict[str, Any]
-    pipelines: dict[str, Any]
+    A caller that scores through the version's fast path (``fast.pickle``) never touches the pipelines, and so
+    never pays for unpickling them or for importing scikit-learn.
+    """
+
+    def __init__(self, path: Path, manifest: dict[str, Any], pipelines: dict[str, Any] | None = None) -> None:
+        self.path, self.manifest = path, manifest
+        self._pipelines = pipelines
+        self._lock = threading.Lock()
 
     @property
     def version(self) -> str:
         return str(self.manifest["version"])
 
+    @property
+    def tasks(self) -> list[str]:
+        """Task names in manifest order (the order pipelines are trained and scored in)."""
+        return list(self.manifest["tasks"])
+
     def labels(self, task: str) -> list[str]:
         return list(self.manifest["tasks"][task]["labels"])
 
+    @property
+    def pipelines_loaded(self) -> bool:
+        return self._pipelines is not None
 
-def load_version(path: str | Path) -> ModelVersion:
-    """Resolve, verify and load a model version; any problem is an ArtifactError naming the file."""
-    version_dir = resolve_version(path)
-    manifest = read_manifest(version_dir)
-    verify_files(version_dir, manifest)
-    check_libraries(manifest)
+    @property
+    def pipelines(self) -> dict[str, Any]:
+        """Every task's fitted pipeline, unpickled (once, thread-safely) on first access."""
+        with self._lock:
+            if self._pipelines is None:
+                self._pipelines = _load_pipelines(self.path, self.manifest)
+            return self._pipelines
+
+
+def _load_pipelines(version_dir: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     import joblib
 
     pipelines = {}
@@ -192,4 +211,20 @@ def load_version(path: str | Path) -> ModelVersion:
         if classes != list(info["labels"]):
             raise ArtifactError(f"{file}: classes {classes} differ from the manifest's labels {info['labels']}")
         pipelines[task] = pipeline
-    return ModelVersion(path=version_dir, manifest=manifest, pipelines=pipelines)
+    return pipelines
+
+
+def load_version(path: str | Path, lazy: bool = False) -> ModelVersion:
+    """Resolve, verify and load a model version; any problem is an ArtifactError naming the file.
+
+    Every file is hashed and the library versions checked here, before anything is unpickled. With ``lazy``
+    the pipelines are unpickled on first use of ``ModelVersion.pipelines`` instead of now.
+    """
+    version_dir = resolve_version(path)
+    manifest = read_manifest(version_dir)
+    verify_files(version_dir, manifest)
+    check_libraries(manifest)
+    model = ModelVersion(version_dir, manifest)
+    if not lazy:
+        model.pipelines  # noqa: B018 - unpickled now, so a broken pickle fails the load
+    return model

@@ -88,6 +88,11 @@ def train(data_paths: list[str | Path] | None, config: TrainConfig, out_dir: str
         writer = VersionWriter(out_dir)
         for task, pipeline in pipelines.items():
             tasks[task]["file"] = writer.dump(f"{task}.joblib", pipeline).name
+        # The serving form is compiled here, once per version, so scoring processes need neither the pipelines
+        # nor scikit-learn to start (imported late: serving code depends on training code, not the reverse).
+        from newsframe.serve.fastmodel import write_fast_model
+
+        fast = write_fast_model(pipelines, writer.tmp)
         metrics = {t: info["metrics"]["held_out"] for t, info in tasks.items()}
         report_dir = writer.tmp / "report"
         write_report(metrics, report_dir, f"newsframe model {writer.version}: held-out evaluation")
@@ -100,6 +105,8 @@ def train(data_paths: list[str | Path] | None, config: TrainConfig, out_dir: str
                      "fingerprint": data_fingerprint(data), "rows": summary},
             "config": config.to_dict(),
         }
+        if fast is not None:
+            manifest["fast"] = fast
         final = writer.commit(manifest)
     except BaseException:
         if writer is not None:
