@@ -164,9 +164,11 @@ def tables(res: dict) -> dict:
         for size in batch["sizes"]:
             for r in size["runs"]:
                 rows.append([size["rows"], r["jobs"], r["docs_per_s"], size["ceiling"]["docs_per_s"], r["over_ceiling"],
-                             r["peak_tree_rss_mb"], r["max_process_rss_mb"], r["seconds"]])
+                             r["peak_tree_rss_mb"], r["max_process_rss_mb"], r["seconds"], r.get("first_chunk_seconds"),
+                             r.get("steady_docs_per_s"), r.get("steady_over_ceiling")])
         t["batch"] = {"columns": ["rows", "jobs", "docs/s", "1-core ceiling docs/s", "× ceiling", "peak tree RSS MB",
-                                  "max process RSS MB", "seconds"], "rows": rows}
+                                  "max process RSS MB", "seconds", "first chunk s", "steady docs/s", "steady × ceiling"],
+                      "rows": rows}
     training = res.get("training")
     if training:
         t["training"] = {"columns": ["rows", "fit s", "µs/row", "max RSS MB", "RSS before fit MB", "features"],
@@ -270,8 +272,9 @@ def verdicts(res: dict, tab: dict) -> list[str]:
     if "batch" in tab:
         for r in tab["batch"]["rows"]:
             if r[1] == 2:
-                out.append(f"batch {r[0]:,} rows, 2 jobs: {r[4]:.2f}× the one-core ceiling (target ≥ 1.6×): "
-                           f"{'met' if r[4] >= 1.6 else 'NOT met'}")
+                steady = f"; after the first chunk {r[10]:.2f}×" if r[10] is not None else ""
+                out.append(f"batch {r[0]:,} rows, 2 jobs: {r[4]:.2f}× the one-core ceiling, start-up included (target ≥ 1.6×): "
+                           f"{'met' if r[4] >= 1.6 else 'NOT met'}{steady}")
     if "training" in res and res["training"].get("verdict"):
         v = res["training"]["verdict"]
         steps = "; ".join(f"{s['from']:,}→{s['to']:,}: time ×{s['time_ratio']}, per-row ×{s['per_row_ratio']}" for s in v["steps"])
