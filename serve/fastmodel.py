@@ -19,8 +19,8 @@ scores those with the pipeline.
 
 Saved with the version: training writes the fast model of every version whose tasks all have one to
 ``fast.pickle`` (listed and hashed in the manifest like the pipelines), so a scoring process loads it with
-numpy alone. Unpickling the joblib pipelines and importing scikit-learn took about 2.5 of the 3.3 seconds a
-batch worker needed to start (2026-11-26). The pickle holds the tasks' vocabularies, weights and calibration;
+numpy alone: in a fresh process, importing the predictor and loading a default-config version took 0.83 s
+this way against 2.49 s through the joblib pipelines and scikit-learn (2026-11-26). The pickle holds the tasks' vocabularies, weights and calibration;
 the shared union, coefficient blocks and packed table are rebuilt from them on load.
 """
 from __future__ import annotations
@@ -140,7 +140,7 @@ class FastModel:
 def write_fast_model(pipelines: dict[str, Pipeline], directory: Path) -> dict[str, Any] | None:
     """Write ``fast.pickle`` for ``pipelines`` into ``directory``; its manifest entry, or None if a task has no fast path."""
     fast = FastModel.from_pipelines(pipelines)
-    if fast.unsupported or list(fast.tasks) != list(pipelines):
+    if fast.unsupported:
         return None
     try:
         data = pickle.dumps(fast, protocol=pickle.HIGHEST_PROTOCOL)

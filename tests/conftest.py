@@ -1,10 +1,12 @@
 """Shared fixtures: the tiny in-repo training set and one tiny trained model per test session."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+from newsframe.train.artifacts import LATEST
 from newsframe.train.config import load_config
 from newsframe.train.trainer import train
 
@@ -28,3 +30,11 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory, tiny_data: Path, tiny_
     out = tmp_path_factory.mktemp("models")
     train([tiny_data], load_config(tiny_config_path), out, log=lambda _: None)
     return out
+
+
+@pytest.fixture()
+def version_copy(tmp_path: Path, tiny_models: Path) -> Path:
+    """A writable copy of the tiny version, for tests that tamper with it."""
+    target = tmp_path / "v"
+    shutil.copytree((tiny_models / LATEST).resolve(), target)
+    return target

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,18 +10,16 @@ from typing import Any, Callable
 import numpy as np
 import pytest
 
-from newsframe.serve.fastmodel import FAST_FILE, FastModel, read_fast_model
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+from newsframe.serve.fastmodel import FAST_FILE, FastModel, read_fast_model, write_fast_model
 from newsframe.serve.predictor import Predictor
 from newsframe.train.artifacts import LATEST, MANIFEST, load_version, sha256_file
 from newsframe.train.errors import ArtifactError
 from test_fastpath import EDGE_CASES, bundled_texts
-
-
-@pytest.fixture()
-def version_copy(tmp_path: Path, tiny_models: Path) -> Path:
-    target = tmp_path / "v"
-    shutil.copytree((tiny_models / LATEST).resolve(), target)
-    return target
 
 
 def rewrite_manifest(version: Path, change: Callable[[dict[str, Any]], Any]) -> None:
@@ -85,3 +82,13 @@ def test_tampered_or_mismatched_fast_file_is_refused(version_copy: Path) -> None
     rewrite_manifest(version_copy, lambda m: m["files"].update({FAST_FILE: sha256_file(path)}))
     with pytest.raises(ArtifactError, match=r"fast.pickle: cannot be loaded"):
         Predictor.load(version_copy)
+
+
+def test_a_recipe_needing_sklearns_analyzer_is_not_saved(tmp_path: Path) -> None:
+    # analyzer="char" keeps scikit-learn's own analyzer in the fast path: it scores, but cannot be saved without it.
+    texts = ["talks resume", "troops attack", "leaders agree", "rebels reject"] * 3
+    union = FeatureUnion([("char", TfidfVectorizer(analyzer="char", ngram_range=(2, 3), dtype=np.float32))])
+    clf = CalibratedClassifierCV(LinearSVC(random_state=0), cv=2, ensemble=False)
+    pipeline = Pipeline([("features", union), ("clf", clf)]).fit(texts, ["c", "x", "c", "x"] * 3)
+    assert not FastModel.from_pipelines({"framing": pipeline}).unsupported
+    assert write_fast_model({"framing": pipeline}, tmp_path) is None and not (tmp_path / FAST_FILE).exists()

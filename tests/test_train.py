@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -62,13 +61,6 @@ def test_same_data_and_config_give_identical_predictions(tmp_path: Path, tiny_mo
     m1, m2 = first.model.manifest, second.model.manifest
     assert m1["data"]["fingerprint"] == m2["data"]["fingerprint"]
     assert m1["tasks"]["topic"]["search"] == m2["tasks"]["topic"]["search"]
-
-
-@pytest.fixture()
-def version_copy(tmp_path: Path, tiny_models: Path) -> Path:
-    target = tmp_path / "v"
-    shutil.copytree((tiny_models / LATEST).resolve(), target)
-    return target
 
 
 def test_tampered_pickle_is_refused_naming_the_file(version_copy: Path) -> None:
