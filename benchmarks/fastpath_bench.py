@@ -71,23 +71,23 @@ def row(name: str, micros: np.ndarray, baseline: np.ndarray | None = None) -> st
             f"{np.percentile(wall, 99):9.1f} {np.median(cpu):9.1f} {speedup}")
 
 
-def packed_ab(fused: FastModel, texts: list[str], rounds: int = 6) -> dict[str, list[float]]:
-    """Median us per headline of ``fused.predict`` with its packed table and without (the separate gathers).
+def kernel_ab(fused: FastModel, texts: list[str], rounds: int = 6) -> dict[str, list[float]]:
+    """Median us per headline of ``fused.predict`` with the compiled row kernel and with its numpy version.
 
     The same object and the same (already cached) words for both, in alternating order round by round, so that
-    a slow moment of the machine falls on both sides. Empty when the model has no packed table.
+    a slow moment of the machine falls on both sides. Empty when the kernel is not compiled or not used.
     """
-    saved = fused.packed
-    if saved is None:
+    saved = fused.compiled
+    if not saved or fused.packed is None:
         return {}
-    out: dict[str, list[float]] = {"packed": [], "separate": []}
+    out: dict[str, list[float]] = {"compiled": [], "numpy": []}
     try:
         for r in range(rounds):
-            for name in ("packed", "separate") if r % 2 == 0 else ("separate", "packed"):
-                fused.packed = saved if name == "packed" else None
+            for name in ("compiled", "numpy") if r % 2 == 0 else ("numpy", "compiled"):
+                fused.compiled = name == "compiled"
                 out[name].append(round(float(np.median(timings({name: fused.predict}, texts)[name][:, 0])), 1))
     finally:
-        fused.packed = saved
+        fused.compiled = saved
     return out
 
 
@@ -139,7 +139,7 @@ def run(models: str, n: int) -> None:
     # The least-disturbed cost: per headline the fastest of 5 calls (every word cached), i.e. with the least
     # interference from other processes; only meaningful next to the median rows above.
     fastest = np.min([timings({"again": fused.predict}, timed)["again"] for _ in range(5)], axis=0)
-    ab = packed_ab(fused, timed)
+    ab = kernel_ab(fused, timed)
     generic = timings({task: lambda t, p=p: p.predict_proba([t]) for task, p in pair.items()}, timed)
     load_after = os.getloadavg()
     both = generic["topic"] + generic["framing"]  # per headline: the two calls a caller would make
@@ -152,8 +152,8 @@ def run(models: str, n: int) -> None:
             results.append(row("  the same, second pass: every word cached", cached, both))
             results.append(row("  every word cached, fastest of 5 calls/headline", fastest, both))
             if ab:
-                results.append("  packed gather vs separate gathers, same object, words cached, 6 alternating rounds "
-                               f"(medians, us): packed {ab['packed']}, separate {ab['separate']}")
+                results.append("  compiled row kernel vs its numpy version, same object, words cached, 6 alternating "
+                               f"rounds (medians, us): compiled {ab['compiled']}, numpy {ab['numpy']}")
 
     worst = 0.0  # the fast path must give the pipeline's probabilities
     for text in timed:

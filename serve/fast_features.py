@@ -28,7 +28,8 @@ import numpy as np
 if TYPE_CHECKING:  # scikit-learn is needed to build a fast path, not to run one loaded from a version's fast.pickle
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-from newsframe.serve.fast_text import COLUMN_DTYPE, ColumnLookup, Document, char_wb_ngrams, word_ngrams
+from newsframe.serve.fast_text import (COLUMN_DTYPE, ColumnLookup, Document, SharedCharColumns, char_wb_ngrams,
+                                       word_ngrams)
 
 
 TF_TABLE_SIZE = 4096
@@ -145,9 +146,7 @@ class FastUnion:
         groups: dict[tuple[Any, ...], list[FastVectorizer]] = {}
         for member in members:
             groups.setdefault(member.recipe, []).append(member)
-        self.lookups = [ColumnLookup("char_wb" if group[0].reimplemented and group[0].kind == "char_wb" else "ngrams",
-                                     group[0].lookup_items, [m.columns for m in group], group[0].ngram_range)
-                        for group in groups.values()]
+        self.lookups = self._lookups(list(groups.values()))
         # Per-column lookups (indexed by column - start) replace per-member loops with one gather each.
         self.idf = np.concatenate([m.idf for m in members])
         self.segment = np.repeat(np.arange(len(members), dtype=np.intp), [m.n_features for m in members])
@@ -159,6 +158,20 @@ class FastUnion:
         # the same float32 ufuncs as sklearn's in-place ``np.log(X.data)`` + 1, so one ``take`` replaces two calls.
         self.tf_table = sublinear_tf(np.arange(TF_TABLE_SIZE), self.dtype)
 
+    @staticmethod
+    def _lookups(groups: list[list[FastVectorizer]]) -> list[ColumnLookup]:
+        """One ``ColumnLookup`` per recipe group; char_wb groups with equal n-gram ranges share new-word work."""
+        def char_wb(group: list[FastVectorizer]) -> bool:
+            return group[0].reimplemented and group[0].kind == "char_wb"
+        by_range: dict[tuple[int, int], list[list[FastVectorizer]]] = {}
+        for group in filter(char_wb, groups):
+            by_range.setdefault(group[0].ngram_range, []).append(group)
+        shared = {ngram_range: SharedCharColumns([m.columns for g in same for m in g], ngram_range)
+                  for ngram_range, same in by_range.items() if len(same) > 1}
+        return [ColumnLookup("char_wb" if char_wb(group) else "ngrams", group[0].lookup_items, [m.columns for m in group],
+                             group[0].ngram_range, shared.get(group[0].ngram_range) if char_wb(group) else None)
+                for group in groups]
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled as its members; the lookups (merged dicts, word caches) are rebuilt, and start empty.
         return FastUnion, (self.members,)
@@ -167,14 +180,10 @@ class FastUnion:
         """Ascending known columns (counted from ``start``) of the document, how often each occurs, and the total."""
         # Small-array numpy calls cost more in overhead than in work, so each step below is one call over the
         # whole row (all members, all tasks), and ``take`` replaces fancy indexing (several times cheaper).
-        parts: list[np.ndarray] = []
-        for lookup in self.lookups:
-            parts += lookup.columns(doc)
-        n = sum(map(len, parts))
+        ordered = self.occurrences(doc)
+        n = ordered.size
         if n == 0:
-            return np.empty(0, dtype=COLUMN_DTYPE), np.empty(0, dtype=np.intp), 0
-        ordered = np.concatenate(parts)  # a new array, so sorting in place leaves the cached parts alone
-        ordered.sort()
+            return ordered, np.empty(0, dtype=np.intp), 0
         if self.start:
             ordered -= self.start
         new = np.empty(n + 1, dtype=bool)  # where runs of equal columns start: unique columns and their counts
@@ -182,6 +191,17 @@ class FastUnion:
         np.not_equal(ordered[1:], ordered[:-1], out=new[1:n])
         runs = new.nonzero()[0]  # (np.flatnonzero and np.diff are Python wrappers around these calls)
         return ordered.take(runs[:-1]), runs[1:] - runs[:-1], n
+
+    def occurrences(self, doc: Document) -> np.ndarray:
+        """The column of every known n-gram occurrence of the document, ascending, repeats kept (not from ``start``)."""
+        parts: list[np.ndarray] = []
+        for lookup in self.lookups:
+            parts += lookup.columns(doc)
+        if not parts:
+            return np.empty(0, dtype=COLUMN_DTYPE)
+        ordered = np.concatenate(parts)  # a new array, so sorting in place leaves the cached parts alone
+        ordered.sort()
+        return ordered
 
     def tf(self, counts: np.ndarray, total: int) -> np.ndarray:
         """``log(tf) + 1`` of every count (all members sublinear), in the vectoriser dtype; no count exceeds ``total``."""

@@ -18,7 +18,13 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
+try:
+    from newsframe.serve import _kernels
+except ImportError:  # not compiled (a source tree used without installing): the Python loops below, same results
+    _kernels = None
+
 WORD_CACHE_LIMIT = 50_000  # distinct words cached per group (about 15 MB at most); the older half goes when full
+SHARED_WORD_LIMIT = 4_096  # new words kept by SharedCharColumns, enough for the groups of one request batch to meet them
 COLUMN_DTYPE = np.int32  # column numbers, as in sklearn's CSR indices; half the cache memory of int64
 _known = partial(operator.is_not, None)
 
@@ -78,49 +84,111 @@ def char_wb_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
     return grams
 
 
-class _WordColumns(dict):
-    """word -> its known char_wb columns in every vocabulary of a group; computed on first sight, bounded."""
+class Vocabulary:
+    """One or several disjoint vocabularies (n-gram -> final column), probed once per n-gram.
 
-    def __init__(self, find: Callable[[list[str]], Iterable[int]], ngram_range: tuple[int, int]) -> None:
+    Several are merged into one dict (n-gram -> tuple of its columns), so each n-gram is probed once, not once per
+    vocabulary: probing large dicts is bound by memory latency. The probing loops are compiled (``_kernels``);
+    without the compiled module the same lookups run through ``map`` and ``np.fromiter``.
+    """
+
+    def __init__(self, vocabularies: list[dict[str, int]]) -> None:
+        self.table: dict[str, Any]
+        self.merged = len(vocabularies) > 1
+        if not self.merged:
+            self.table, self.per_item = vocabularies[0], 1
+        else:
+            merged: dict[str, list[int]] = {}
+            for vocabulary in vocabularies:
+                for term, column in vocabulary.items():
+                    merged.setdefault(term, []).append(column)
+            self.table = {term: tuple(columns) for term, columns in merged.items()}
+            self.per_item = max(map(len, self.table.values()), default=1)
+        self.compiled = _kernels is not None
+
+    def columns(self, items: list[str]) -> np.ndarray:
+        """int32 columns of every known item, repeats kept, in item order."""
+        if self.compiled:
+            return _kernels.known_columns(items, self.table, self.per_item)
+        return np.fromiter(self._find(items), dtype=COLUMN_DTYPE)
+
+    def char_wb_columns(self, word: str, ngram_range: tuple[int, int]) -> np.ndarray:
+        """``columns(char_wb_ngrams(word, ngram_range))``."""
+        if self.compiled:
+            return _kernels.char_wb_columns(word, ngram_range[0], ngram_range[1], self.table, self.per_item)
+        return np.fromiter(self._find(char_wb_ngrams(word, ngram_range)), dtype=COLUMN_DTYPE)
+
+    def _find(self, items: list[str]) -> Iterable[int]:
+        if not self.merged:
+            return filter(_known, map(self.table.get, items))
+        return chain.from_iterable(filter(None, map(self.table.get, items)))
+
+
+class WordColumns(dict):
+    """word -> its known char_wb columns, computed by ``compute`` on first sight; bounded to ``limit`` words."""
+
+    def __init__(self, compute: Callable[[str], np.ndarray], limit: int = WORD_CACHE_LIMIT) -> None:
         super().__init__()
-        self.find, self.ngram_range = find, ngram_range
+        self.compute, self.limit = compute, limit
 
     def __missing__(self, word: str) -> np.ndarray:
-        columns = np.fromiter(self.find(char_wb_ngrams(word, self.ngram_range)), dtype=COLUMN_DTYPE)
-        if len(self) >= WORD_CACHE_LIMIT:
+        columns = self.compute(word)
+        if len(self) >= self.limit:
             # Bounded memory. Dropping the first-inserted half (dicts keep insertion order) rather than everything
             # spares a long-running server a fully cold cache every 50,000 new words; a miss costs speed, never
             # exactness.
-            for old in list(islice(self, WORD_CACHE_LIMIT // 2)):
+            for old in list(islice(self, self.limit // 2)):
                 del self[old]
         self[word] = columns
         return columns
+
+
+class SharedCharColumns:
+    """Known char_wb columns of new words for several recipe groups with one ``ngram_range`` (e.g. topic and framing).
+
+    The groups split text into mostly the same words, and each group meets a new word in the same document. So a
+    new word's n-grams are made once and probed once in a dict merged from every group's vocabularies; each group
+    keeps the columns that are its own (``group_columns``), which costs two small numpy calls instead of a second
+    n-gram pass and probe. The words seen here last are kept, briefly: only the group caches need to hold them.
+    """
+
+    def __init__(self, vocabularies: list[dict[str, int]], ngram_range: tuple[int, int]) -> None:
+        vocabulary = Vocabulary(vocabularies)
+        self.n_columns = 1 + max((max(v.values()) for v in vocabularies if v), default=-1)
+        self.words = WordColumns(partial(vocabulary.char_wb_columns, ngram_range=ngram_range), limit=SHARED_WORD_LIMIT)
+
+    def group_columns(self, vocabularies: list[dict[str, int]]) -> Callable[[str], np.ndarray]:
+        """``compute(word)`` for one group's ``WordColumns``: the word's columns in the group's vocabularies."""
+        mine = np.zeros(self.n_columns, dtype=bool)
+        for vocabulary in vocabularies:
+            mine[np.fromiter(vocabulary.values(), dtype=np.intp, count=len(vocabulary))] = True
+        words = self.words
+
+        def compute(word: str) -> np.ndarray:
+            columns = words[word]
+            return columns.compress(mine.take(columns))
+        return compute
 
 
 class ColumnLookup:
     """Known columns of a document for a group of vectorisers sharing one analysis recipe.
 
     ``analyze(doc)`` yields the n-grams (word recipes) or the whitespace-split words (``char_wb``);
-    ``vocabularies`` map n-grams to final column numbers, disjoint between members. With several members the
-    vocabularies are merged into one dict (n-gram -> its columns): each n-gram is probed once, not once per member,
-    which matters because probing large dicts is bound by memory latency.
+    ``vocabularies`` map n-grams to final column numbers, disjoint between members. A ``char_wb`` group caches each
+    word's columns; ``shared``, when given, computes a new word's columns together with other groups.
     """
 
     def __init__(self, kind: str, analyze: Callable[[Document], list[str]], vocabularies: list[dict[str, int]],
-                 ngram_range: tuple[int, int]) -> None:
+                 ngram_range: tuple[int, int], shared: SharedCharColumns | None = None) -> None:
         self.analyze = analyze
-        self.find: Callable[[list[str]], Iterable[int]]
-        if len(vocabularies) == 1:
-            get = vocabularies[0].get
-            self.find = lambda items: filter(_known, map(get, items))
+        self._words: WordColumns | None = None
+        self.vocabulary: Vocabulary | None = None
+        if kind != "char_wb":
+            self.vocabulary = Vocabulary(vocabularies)
+        elif shared is not None:
+            self._words = WordColumns(shared.group_columns(vocabularies))
         else:
-            merged: dict[str, list[int]] = {}
-            for vocabulary in vocabularies:
-                for term, column in vocabulary.items():
-                    merged.setdefault(term, []).append(column)
-            get_all = {term: tuple(columns) for term, columns in merged.items()}.get
-            self.find = lambda items: chain.from_iterable(filter(None, map(get_all, items)))
-        self._words = _WordColumns(self.find, ngram_range) if kind == "char_wb" else None
+            self._words = WordColumns(partial(Vocabulary(vocabularies).char_wb_columns, ngram_range=ngram_range))
 
     def columns(self, doc: Document) -> list[np.ndarray]:
         """Arrays holding the column of every known n-gram occurrence, repeats kept, any order.
@@ -131,4 +199,5 @@ class ColumnLookup:
         items = self.analyze(doc)
         if self._words is not None:
             return list(map(self._words.__getitem__, items))
-        return [np.fromiter(self.find(items), dtype=COLUMN_DTYPE)]
+        assert self.vocabulary is not None
+        return [self.vocabulary.columns(items)]

@@ -10,8 +10,8 @@ tests/test_fastpath.py checks that on the bundled rows.
 
 The vocabularies hold a few hundred thousand columns, so a headline's few hundred columns are scattered over
 megabytes and gathering idf, member and coefficients from separate arrays misses the CPU cache once per array
-per column. ``packed`` keeps one row per column — idf, member index, then every output's coefficient (64 bytes
-with six outputs: one or two cache lines) — so one gather fetches all a column needs. Its values are the same numbers
+per column. ``packed`` keeps one row per column — idf, member index, then every output's coefficient, padded to
+64 bytes with up to six outputs and aligned to a cache line — so one gather fetches all a column needs from one line. Its values are the same numbers
 (float32 idf and small integers are exact in float64), and the decision sums still run in column order.
 
 Tasks whose pipeline the fast path does not reproduce are listed in ``unsupported`` (task -> reason); the caller
@@ -41,10 +41,26 @@ from newsframe.train.errors import ArtifactError
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
+try:
+    from newsframe.serve._kernels import packed_row as compiled_row
+except ImportError:  # not compiled (a source tree used without installing): the numpy path gives the same numbers
+    compiled_row = None
+
 _log = logging.getLogger(__name__)
 Prediction = tuple[np.ndarray, "dict[str, Any] | None"]  # probabilities, explanation (when asked)
 FAST_FILE = "fast.pickle"
 FAST_FORMAT = "newsframe-fast/1"  # bump when the pickled state of the fast classes changes; older files are then ignored
+
+
+def aligned_rows(n_rows: int, width: int, line: int = 64) -> np.ndarray:
+    """Zeroed float64 (n_rows, width) array, width padded to a whole number of ``line``-byte cache lines per row
+    (or a power-of-two fraction of one), starting on a line boundary: each row is then fetched from one line,
+    not split over two (numpy aligns data to 16 bytes only)."""
+    per_line = line // 8
+    padded = -(-width // per_line) * per_line if width > per_line else 1 << (width - 1).bit_length()
+    buffer = np.zeros(n_rows * padded + per_line)
+    skip = (-buffer.ctypes.data % line) // 8
+    return buffer[skip:skip + n_rows * padded].reshape(n_rows, padded)
 
 
 class FastModel:
@@ -70,10 +86,11 @@ class FastModel:
             task.term_names()  # built now, before a server forks, rather than on each worker's first explain
         self.packed: np.ndarray | None = None
         if self.union is not None and self.union.all_sublinear and not self.union.any_unnormalised:
-            self.packed = np.empty((n_features, 2 + n_outputs))
+            self.packed = aligned_rows(n_features, 2 + n_outputs)
             self.packed[:, 0] = self.union.idf
             self.packed[:, 1] = self.union.segment
-            self.packed[:, 2:] = self.coef.T
+            self.packed[:, 2:2 + n_outputs] = self.coef.T
+        self.compiled = compiled_row is not None  # switched off by tests and benchmarks to compare both paths
 
     def __reduce__(self) -> tuple[Any, ...]:
         return FastModel, (self.tasks, self.unsupported)
@@ -121,6 +138,16 @@ class FastModel:
         """``union.transform_one`` and ``linear_decision`` in one gather from ``packed`` (same numbers, fewer misses)."""
         union = self.union
         assert union is not None and self.packed is not None
+        if self.compiled:
+            ordered = union.occurrences(doc)
+            if ordered.size < union.tf_table.size:
+                return compiled_row(ordered, union.start, self.packed, union.tf_table, len(union.members), self.intercept)
+        return self._packed_row_numpy(doc)
+
+    def _packed_row_numpy(self, doc: Document) -> tuple[np.ndarray, np.ndarray, list[float]]:
+        """``_packed_row`` in numpy calls: without the compiled kernel, and for texts longer than the tf table."""
+        union = self.union
+        assert union is not None and self.packed is not None
         indices, counts, total = union.count_one(doc)
         if indices.size == 0:
             return indices, np.empty(0, dtype=union.dtype), self.intercept.tolist()
@@ -130,7 +157,7 @@ class FastModel:
         segment = rows[:, 1].astype(np.intp)
         norms = np.sqrt(np.bincount(segment, weights=values * values, minlength=len(union.members)))
         values = (values / norms.take(segment)).astype(union.dtype)  # float64 quotient rounded to float32
-        products = rows[:, 2:]
+        products = rows[:, 2:2 + self.intercept.size]
         products *= values.astype(np.float64)[:, None]
         # Down each column: every output's sum runs over the document's columns in ascending order, as scipy's.
         scores = (np.add.accumulate(products, axis=0)[-1] + self.intercept).tolist()
