@@ -386,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
             if not any(k.startswith("fasttext") for d in res["peers"]["datasets"].values() for k in d["models"]):
                 notes.append("fastText skipped: bench venv missing (bash benchmarks/setup_peers.sh)")
             notes.append("newsframe_topic: newsframe.train.model.build_pipeline at the setting the default CV search "
-                         "chooses on the bundled data (word12+char25, C=0.3), fixed per fold — not re-searched per fold")
+                         "chooses on the bundled data (word12+char25, NB-scaled LinearSVC alpha=0.1, C=0.1), fixed per fold — "
+                         "not re-searched per fold")
             notes.append("1-doc µs: median over many calls on AG News titles; '(fast path)' is newsframe.serve.fastpath "
                          "FastTask.proba + argmax on the same last-fold model; the generic column is pipeline.predict([doc])")
             meta["notes"]["peers"] = notes

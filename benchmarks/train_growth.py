@@ -4,7 +4,8 @@
 
 Rows are resampled with replacement (fixed seed) from data/topic/ag_news.csv (6,080 rows; text = headline
 + body as the trainer joins them, label = topic). The pipeline is the fixed chosen configuration
-(peers.NEWSFRAME_CHOSEN: word12+char25, C=0.3, sigmoid calibration on 3 folds, ensemble=False) built with
+(peers.NEWSFRAME_CHOSEN: word12+char25, NB-scaled LinearSVC alpha=0.1, C=0.1, sigmoid calibration on 3 folds,
+ensemble=False) built with
 newsframe.train.model.build_pipeline -- no CV search. Each size is fitted in a fresh child process:
 ``fit_s`` is the wall time of ``pipeline.fit`` only; ``max_rss_mb`` is the child's maxrss from wait4 (data
 loading included), ``rss_before_fit_mb`` the child's maxrss right before fitting (so the fit's own share is

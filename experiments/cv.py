@@ -34,18 +34,21 @@ class Clf:
     C: float = 1.0
     class_weight: str | None = None
     calibration: str = "sigmoid"
+    nb_alpha: float | None = None  # naive-Bayes feature scaling (newsframe.train.nbsvm); None: plain LinearSVC
 
     @property
     def name(self) -> str:
         if self.kind == "lr":
             return "LogisticRegression (defaults)"
-        return f"LinearSVC C={self.C:g} class_weight={self.class_weight} {self.calibration}"
+        nb = f" NB alpha={self.nb_alpha:g}" if self.nb_alpha is not None else ""
+        return f"LinearSVC C={self.C:g} class_weight={self.class_weight} {self.calibration}{nb}"
 
     def build(self, seed: int = 0):
         """A fresh unfitted estimator."""
         if self.kind == "lr":
             return LogisticRegression(max_iter=2000)
-        return build_classifier(TaskConfig(calibration=self.calibration, calibration_folds=3), seed, self.C, self.class_weight)
+        return build_classifier(TaskConfig(calibration=self.calibration, calibration_folds=3), seed, self.C, self.class_weight,
+                                self.nb_alpha)
 
 
 def plain_word_features() -> TfidfVectorizer:

@@ -142,6 +142,15 @@ def stage_sources(framing: pd.DataFrame, results: dict) -> None:
     results["within_source"], results["cross_domain"] = within, cross
 
 
+def stage_nb(framing: pd.DataFrame, results: dict) -> None:
+    """Naive-Bayes feature scaling (``NBLinearSVC``) x C on the shipped framing features: a screen, plain 5-fold CV."""
+    fs, splits = replace(BOTH, name="word12+char25 headline2+cues", preprocess="headline2+cues"), stratified_splits(framing, "framing")
+    clfs = [Clf(C=c, nb_alpha=a) for c in CS for a in (None, 0.03, 0.1, 0.3, 1.0)]
+    scored = oof_scores(framing, "framing", feature_builder(fs), clfs, splits)
+    results["nb"] = [_row(clf.name, macro_f1(framing, "framing", p), feature_set=fs.name, C=clf.C, nb_alpha=clf.nb_alpha)
+                     for clf, p in scored.items()]
+
+
 def stage_posture(posture: pd.DataFrame, results: dict) -> None:
     """Posture detector (none vs any posture) on AG+BBC: ROC AUC and macro-F1 by CV."""
     splits, rows = stratified_splits(posture, "posture"), []
@@ -175,7 +184,7 @@ def posture_frame(framing: pd.DataFrame) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-STAGES = ("baseline", "features", "classifier", "aux", "sources", "posture", "posture_cameo", "nested", "gap", "gap2")
+STAGES = ("baseline", "features", "classifier", "aux", "sources", "posture", "posture_cameo", "nested", "gap", "gap2", "nb")
 
 
 def main(argv: list[str] | None = None) -> None:

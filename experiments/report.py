@@ -99,6 +99,11 @@ def write_markdown(results: dict[str, Any], corpus: pd.DataFrame, path: Path) ->
     if "gap_nested_features" in results:
         out += ["Feature variants added to the search space (`--stage gap2`; LinearSVC C 0.3/1, no weights, as shipped):", "",
                 table(results["gap_nested_features"], [("name", "search space"), *F1_COLUMNS]), ""]
+    if "nb" in results:
+        out += ["## Naive-Bayes feature scaling (`--stage nb`; headline2+cues features, plain 5-fold CV)", "",
+                "`newsframe.train.nbsvm.NBLinearSVC`: LinearSVC on features scaled by their naive-Bayes log-count ratio "
+                "(smoothing alpha), folded back into one linear model. Not nested: a screen.", "",
+                table(results["nb"], [("name", "classifier"), *F1_COLUMNS]), ""]
     for key, title in (("gap_screen", "Gap screen: classifiers and source weights (headline2+cues features, plain 5-fold CV)"),
                        ("gap_features", "Gap screen: feature variants (LinearSVC, plain 5-fold CV)")):
         if key in results:

@@ -14,6 +14,10 @@ per column. ``packed`` keeps one row per column — idf, member index, then ever
 64 bytes with up to six outputs and aligned to a cache line — so one gather fetches all a column needs from one line. Its values are the same numbers
 (float32 idf and small integers are exact in float64), and the decision sums still run in column order.
 
+The row itself (runs of equal columns, tf, idf, norms, decision sums) is computed by one compiled call,
+``_kernels.packed_row``, where the compiled module is built; its numpy version ``_packed_row_numpy`` makes about
+twenty small-array calls whose fixed costs dominated a headline. Same numbers either way (tests/test_fast_kernels.py).
+
 Tasks whose pipeline the fast path does not reproduce are listed in ``unsupported`` (task -> reason); the caller
 scores those with the pipeline.
 

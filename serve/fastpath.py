@@ -1,7 +1,8 @@
 """Single-document fast path: the probabilities of ``pipeline.predict_proba([text])[0]``, bit for bit, much sooner.
 
 ``FastTask.from_pipeline`` takes a fitted ``Pipeline([("features", FeatureUnion of TfidfVectorizer),
-("clf", CalibratedClassifierCV(LinearSVC, ensemble=False))])`` apart once, at load time:
+("clf", CalibratedClassifierCV(LinearSVC, ensemble=False))])`` apart once, at load time (``NBLinearSVC`` in place of
+LinearSVC too: its ``coef_`` already has the naive-Bayes scaling folded in, so it is a linear model on the same row):
 
 * features: ``FastUnion`` (see ``fast_features``) — the union's float32 row for one document;
 * decision: the document's columns of ``coef_`` gathered in one call, multiplied by the feature values and summed
@@ -152,6 +153,7 @@ class FastTask:
         from sklearn.pipeline import FeatureUnion
         from sklearn.svm import LinearSVC
 
+        from newsframe.train.nbsvm import NBLinearSVC  # its coef_ is already folded: a LinearSVC to the fast path
         steps = getattr(pipeline, "steps", None)
         if not steps or len(steps) != 2 or not isinstance(steps[0][1], FeatureUnion):
             raise UnsupportedPipeline("expected Pipeline([features: FeatureUnion, clf])")
@@ -166,8 +168,8 @@ class FastTask:
         if not isinstance(clf, CalibratedClassifierCV) or len(getattr(clf, "calibrated_classifiers_", [])) != 1:
             raise UnsupportedPipeline("expected a fitted CalibratedClassifierCV with ensemble=False")
         calibrated = clf.calibrated_classifiers_[0]
-        if not isinstance(calibrated.estimator, LinearSVC):
-            raise UnsupportedPipeline(f"expected LinearSVC, got {type(calibrated.estimator).__name__}")
+        if not isinstance(calibrated.estimator, (LinearSVC, NBLinearSVC)):
+            raise UnsupportedPipeline(f"expected LinearSVC or NBLinearSVC, got {type(calibrated.estimator).__name__}")
         coef = np.asarray(calibrated.estimator.coef_, dtype=np.float64)
         if coef.shape[1] != union.n_features:
             raise UnsupportedPipeline("coef_ width differs from the feature union's width")

@@ -23,6 +23,7 @@ from newsframe.serve.fastpath import LOW_EVIDENCE_MIN_KNOWN, FastTask
 from newsframe.serve.predictor import Predictor
 from newsframe.train import text as train_text
 from newsframe.train.artifacts import ModelVersion, load_version
+from newsframe.train.nbsvm import NBLinearSVC
 from newsframe.train.text import join_text
 
 from fast_support import EDGE_CASES, bundled_texts
@@ -135,6 +136,8 @@ RECIPES = {
     "accents+stop-words": dict(word=dict(strip_accents="unicode", stop_words=["the", "of"], sublinear_tf=True), method="isotonic"),
     "tokenizer+preprocessor": dict(word=dict(tokenizer=str.split, token_pattern=None),
                                    char=dict(analyzer="char_wb", preprocessor=str.upper), method="sigmoid"),
+    "nbsvm": dict(word=dict(ngram_range=(1, 2), sublinear_tf=True), char=dict(analyzer="char_wb", ngram_range=(2, 5)),
+                  method="sigmoid", estimator="nbsvm"),
     **{f"preprocess-{name}": dict(word=dict(ngram_range=(1, 2), preprocessor=f, sublinear_tf=True),
                                   char=dict(analyzer="char_wb", ngram_range=(2, 5), preprocessor=f), method="sigmoid")
        for name, f in PREPROCESSORS.items()},
@@ -149,7 +152,8 @@ def test_other_recipes_binary_and_multiclass(recipe: dict, task: str, tiny_data:
     rows["text"] = [t or join_text(h, b) for t, h, b in zip(rows["text"], rows["headline"], rows["body"])]
     rows = rows[rows[task].isin(LABELS[task])]
     union = FeatureUnion([(name, TfidfVectorizer(dtype=np.float32, **recipe[name])) for name in ("word", "char") if name in recipe])
-    clf = CalibratedClassifierCV(LinearSVC(random_state=0), method=recipe["method"], cv=2, ensemble=False)
+    svm = NBLinearSVC(alpha=0.1, random_state=0) if recipe.get("estimator") == "nbsvm" else LinearSVC(random_state=0)
+    clf = CalibratedClassifierCV(svm, method=recipe["method"], cv=2, ensemble=False)
     pipeline = Pipeline([("features", union), ("clf", clf)]).fit(rows["text"].tolist(), rows[task].tolist())
     assert_same(pipeline, rows["text"].tolist() + bundled_texts()[::40] + EDGE_CASES)
 

@@ -15,6 +15,7 @@ from sklearn.svm import LinearSVC
 
 from newsframe.train.config import FeatureSet, TaskConfig, TrainConfig
 from newsframe.train.errors import DataError
+from newsframe.train.nbsvm import NBLinearSVC
 from newsframe.train.text import get_preprocessor
 
 # Vectorisers share one tokenisation so the serving fast path can mirror it exactly.
@@ -36,23 +37,34 @@ def build_features(fs: FeatureSet) -> FeatureUnion:
     return FeatureUnion(parts)
 
 
-def build_classifier(task: TaskConfig, seed: int, C: float = 1.0, class_weight: str | None = None) -> CalibratedClassifierCV:
-    """A linear SVM whose scores are calibrated into probabilities on internal folds.
+def uses_nb(task: TaskConfig) -> bool:
+    """Whether the task's search includes naive-Bayes feature scaling (then every candidate is an NBLinearSVC)."""
+    return any(alpha is not None for alpha in task.nb_alpha)
+
+
+def build_classifier(task: TaskConfig, seed: int, C: float = 1.0, class_weight: str | None = None,
+                     nb_alpha: float | None = None) -> CalibratedClassifierCV:
+    """A linear SVM (on NB-scaled features when ``nb_alpha`` is set) calibrated into probabilities on internal folds.
 
     ``ensemble=False`` keeps one linear model (fitted on all rows) plus one calibrator per class, so a
     prediction is a single sparse dot product: cheap, and simple to reproduce exactly in the fast path.
+    ``NBLinearSVC`` with ``alpha=None`` fits a plain LinearSVC, so a task whose grid mixes both uses it throughout.
     """
+    estimator = (NBLinearSVC(C=C, alpha=nb_alpha, class_weight=class_weight, random_state=seed)
+                 if uses_nb(task) or nb_alpha is not None else LinearSVC(C=C, class_weight=class_weight, random_state=seed))
     return CalibratedClassifierCV(
-        LinearSVC(C=C, class_weight=class_weight, random_state=seed),
+        estimator,
         method=task.calibration,
         cv=StratifiedKFold(task.calibration_folds),
         ensemble=False,
     )
 
 
-def build_pipeline(task: TaskConfig, seed: int, fs: FeatureSet, C: float, class_weight: str | None, memory: str | None = None) -> Pipeline:
+def build_pipeline(task: TaskConfig, seed: int, fs: FeatureSet, C: float, class_weight: str | None, memory: str | None = None,
+                   nb_alpha: float | None = None) -> Pipeline:
     """One task's full pipeline: raw text in, calibrated class probabilities out."""
-    return Pipeline([("features", build_features(fs)), ("clf", build_classifier(task, seed, C, class_weight))], memory=memory)
+    return Pipeline([("features", build_features(fs)), ("clf", build_classifier(task, seed, C, class_weight, nb_alpha))],
+                    memory=memory)
 
 
 def min_examples_per_class(config: TrainConfig, task: TaskConfig) -> int:
@@ -76,12 +88,15 @@ def search(name: str, texts: list[str], labels: list[str], config: TrainConfig, 
     task = config.tasks[name]
     with tempfile.TemporaryDirectory(prefix="newsframe-cache-") as cache:
         # The cache lets every C value reuse the fold's fitted vectoriser instead of re-tokenising.
-        pipeline = build_pipeline(task, config.seed, task.feature_sets[0], task.C[0], task.class_weight[0], memory=cache)
+        pipeline = build_pipeline(task, config.seed, task.feature_sets[0], task.C[0], task.class_weight[0], memory=cache,
+                                  nb_alpha=task.nb_alpha[0])
         grid = {
             "features": [build_features(fs) for fs in task.feature_sets],
             "clf__estimator__C": list(task.C),
             "clf__estimator__class_weight": list(task.class_weight),
         }
+        if uses_nb(task):
+            grid["clf__estimator__alpha"] = list(task.nb_alpha)
         cv = StratifiedKFold(config.cv_folds, shuffle=True, random_state=config.seed)
         gs = GridSearchCV(pipeline, grid, scoring="f1_macro", cv=cv, n_jobs=1, refit=True, error_score="raise")
         gs.fit(texts, labels)
@@ -92,12 +107,15 @@ def search(name: str, texts: list[str], labels: list[str], config: TrainConfig, 
             "features": task.feature_sets[_feature_index(params["features"], task)].name,
             "C": params["clf__estimator__C"],
             "class_weight": params["clf__estimator__class_weight"],
+            "nb_alpha": params.get("clf__estimator__alpha"),
             "cv_macro_f1": round(float(gs.cv_results_["mean_test_score"][i]), 4),
             "cv_macro_f1_std": round(float(gs.cv_results_["std_test_score"][i]), 4),
         })
     chosen = {"features": asdict(best_fs), "C": gs.best_params_["clf__estimator__C"],
-              "class_weight": gs.best_params_["clf__estimator__class_weight"], "cv_macro_f1": round(float(gs.best_score_), 4)}
-    log(f"  {name}: best {best_fs.name} C={chosen['C']} class_weight={chosen['class_weight']} cv macro-F1={chosen['cv_macro_f1']:.4f}")
+              "class_weight": gs.best_params_["clf__estimator__class_weight"],
+              "nb_alpha": gs.best_params_.get("clf__estimator__alpha"), "cv_macro_f1": round(float(gs.best_score_), 4)}
+    log(f"  {name}: best {best_fs.name} C={chosen['C']} class_weight={chosen['class_weight']} nb_alpha={chosen['nb_alpha']} "
+        f"cv macro-F1={chosen['cv_macro_f1']:.4f}")
     pipeline = gs.best_estimator_
     pipeline.memory = None  # the cache directory is gone; the fitted steps stay
     return pipeline, {"search_space": results, "chosen": chosen, "cv_folds": config.cv_folds, "scoring": "f1_macro"}
@@ -118,4 +136,5 @@ def fit_chosen(name: str, texts: list[str], labels: list[str], config: TrainConf
     """Fit the chosen configuration on the given rows (used to refit on all data after evaluation)."""
     task = config.tasks[name]
     fs = next(f for f in task.feature_sets if f.name == chosen["features"]["name"])
-    return build_pipeline(task, config.seed, fs, chosen["C"], chosen["class_weight"]).fit(texts, labels)
+    return build_pipeline(task, config.seed, fs, chosen["C"], chosen["class_weight"],
+                          nb_alpha=chosen.get("nb_alpha")).fit(texts, labels)
