@@ -184,7 +184,8 @@ def posture_frame(framing: pd.DataFrame) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-STAGES = ("baseline", "features", "classifier", "aux", "sources", "posture", "posture_cameo", "nested", "gap", "gap2", "nb")
+STAGES = ("baseline", "features", "classifier", "aux", "sources", "posture", "posture_cameo", "nested", "gap", "gap2", "nb",
+          "nested_framing")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -200,6 +201,9 @@ def main(argv: list[str] | None = None) -> None:
         if stage == "nested":
             from experiments.nested import stage_nested
             stage_nested(framing, posture_frame(everything), results)
+        elif stage == "nested_framing":
+            from experiments.nested import stage_nested_framing
+            stage_nested_framing(framing, results)
         elif stage == "posture":
             stage_posture(posture_frame(everything), results)
         elif stage in ("gap", "gap2"):
@@ -219,7 +223,7 @@ def save_stage(results: dict, stage: str) -> dict:
     REPORTS.mkdir(exist_ok=True)
     stored = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     keys = {"sources": ("within_source", "cross_domain"), "gap": ("gap_screen", "gap_features", "gap_nested"),
-            "gap2": ("gap_nested_features",)}.get(stage, (stage,))
+            "gap2": ("gap_nested_features",), "nested_framing": ("nested",)}.get(stage, (stage,))
     stored.update({k: results[k] for k in keys})
     stored.setdefault("seconds", {})[stage] = results["seconds"][stage]
     RESULTS.write_text(json.dumps(stored, indent=1) + "\n", encoding="utf-8")

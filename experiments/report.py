@@ -59,6 +59,7 @@ def write_markdown(results: dict[str, Any], corpus: pd.DataFrame, path: Path) ->
                       [("name", "model"), ("auc_all", "ROC AUC all"), ("auc_ag_news", "AUC AG"), ("auc_bbc_news", "AUC BBC"),
                        ("f1_all", "macro-F1 all")]), "",
                 "Chosen per outer fold (framing): " + "; ".join(f"{c['features']} C={c['C']} cw={c['class_weight']}"
+                                                            + (f" nb_alpha={c['nb_alpha']}" if c.get("nb_alpha") else "")
                                                             for c in n["framing"]["chosen_per_fold"]), ""]
     sections = [
         ("baseline", "Baseline: plain word TF-IDF + LogisticRegression",
