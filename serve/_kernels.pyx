@@ -19,20 +19,26 @@ It is compiled with ``-ffp-contract=off``, so no multiply-add is fused into one 
 from cpython.dict cimport PyDict_GetItem
 from cpython.long cimport PyLong_AsLong, PyLong_Check
 from cpython.object cimport PyObject
-from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
+from cpython.tuple cimport PyTuple_Check, PyTuple_GET_ITEM, PyTuple_GET_SIZE
 from libc.math cimport sqrt
 
 import numpy as np
 
 
-cdef inline Py_ssize_t _append(PyObject* found, int[::1] out, Py_ssize_t n) noexcept:
+cdef inline Py_ssize_t _append(PyObject* found, int[::1] out, Py_ssize_t n) except -1:
     """Write the column(s) of one vocabulary value (an int, or a tuple of ints for merged vocabularies)."""
     cdef Py_ssize_t k
-    if PyLong_Check(<object>found):
-        out[n] = <int>PyLong_AsLong(<object>found)
+    cdef object value = <object>found
+    if PyLong_Check(value):
+        out[n] = <int>PyLong_AsLong(value)
         return n + 1
-    for k in range(PyTuple_GET_SIZE(<object>found)):
-        out[n] = <int>PyLong_AsLong(<object>PyTuple_GET_ITEM(<object>found, k))
+    if not PyTuple_Check(value):  # e.g. a numpy integer from a hand-made vocabulary: the slower, general way
+        out[n] = <int>int(value)
+        return n + 1
+    cdef object item
+    for k in range(PyTuple_GET_SIZE(value)):
+        item = <object>PyTuple_GET_ITEM(value, k)
+        out[n] = <int>PyLong_AsLong(item) if PyLong_Check(item) else <int>int(item)
         n += 1
     return n
 

@@ -61,7 +61,8 @@ class FastVectorizer:
         self.dtype = np.dtype(vectorizer.dtype)
         self.n_features = len(vectorizer.vocabulary_)
         # Vocabulary in final numbering, so lookups need no per-call offset arithmetic.
-        self.columns = {t: j + offset for t, j in vectorizer.vocabulary_.items()} if offset else dict(vectorizer.vocabulary_)
+        # Python ints (sklearn may store numpy integers), which the compiled lookups read directly.
+        self.columns = {t: int(j) + offset for t, j in vectorizer.vocabulary_.items()}
         idf = np.asarray(vectorizer.idf_) if vectorizer.use_idf else np.ones(self.n_features)
         self.idf = idf.astype(self.dtype)  # fitted dtype already; 1.0 without idf is an exact no-op multiply
         self.sublinear, self.l2 = bool(vectorizer.sublinear_tf), vectorizer.norm == "l2"

@@ -74,3 +74,26 @@ def test_benchmarks_smoke(tmp_path: Path) -> None:
     assert "`python -m benchmarks --smoke" in report and "nproc" in report and "load average" in report
     for png in ("peers_accuracy.png", "serving.png", "batch.png", "training_growth.png"):
         assert (out / png).stat().st_size > 0
+
+    # --render rebuilds the same report from the saved results, measuring nothing (and leaves the real one alone).
+    (out / "BENCHMARKS.md").unlink()
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--render", "--out", str(out)], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert (out / "BENCHMARKS.md").read_text() == report
+    assert ((REPO / "BENCHMARKS.md").read_bytes() if (REPO / "BENCHMARKS.md").exists() else None) == before
+
+
+def test_gap_causes_follow_the_missed_targets() -> None:
+    sys.path.insert(0, str(REPO))
+    from benchmarks.__main__ import GAP_CAUSES, gap_causes
+
+    lines = ["1-doc latency ag_news (topic task only): newsframe fast path 50.0 µs vs fastText 3.0 µs = 16.67× (target ≤ 2×): NOT met",
+             "HTTP single at 8 connections: newsframe 2000 req/s vs MLflow 150 = 13.3× (target ≥ 5×): met",
+             "batch 10,000 rows, 2 jobs: 0.81× the one-core ceiling, start-up included (target ≥ 1.6×): NOT met",
+             "batch 1,000,000 rows, 2 jobs: 1.70× the one-core ceiling, start-up included (target ≥ 1.6×): met"]
+    assert gap_causes(lines) == [GAP_CAUSES["1-doc latency"], GAP_CAUSES["batch"]]
+    missed_20ng = "accuracy 20ng: newsframe 72.74% vs best peer tfidf_wordchar_svc 71.99% (target > 72.99%): NOT met"
+    assert gap_causes([missed_20ng])[0].startswith("**Accuracy margin (20ng).**")
+    assert gap_causes(lines, training_failed=True)[-1] == GAP_CAUSES["training"]
+    assert gap_causes([line.replace("NOT met", "met") for line in lines]) == []

@@ -75,6 +75,16 @@ def test_known_columns_and_char_wb_columns_match_python() -> None:
                 assert got.tolist() == slow.char_wb_columns(word, ngram_range).tolist() == expected, (word, ngram_range)
 
 
+def test_numpy_integer_columns_are_read_too() -> None:
+    # scikit-learn can leave numpy integers in vocabulary_; the compiled probes must not misread them.
+    vocabularies = [{"ab": np.int64(3), " a": np.int32(7)}, {"ab": np.int64(20), "b ": 21}]
+    for vocabulary in (Vocabulary(vocabularies[:1]), Vocabulary(vocabularies)):
+        slow = Vocabulary(vocabularies if vocabulary.merged else vocabularies[:1])
+        slow.compiled = False
+        assert vocabulary.columns(["ab", "x", " a", "b "]).tolist() == slow.columns(["ab", "x", " a", "b "]).tolist()
+        assert vocabulary.char_wb_columns("ab", (2, 2)).tolist() == slow.char_wb_columns("ab", (2, 2)).tolist()
+
+
 def _columns(vocabularies: list[dict[str, int]], gram: str) -> list[int]:
     return [v[gram] for v in vocabularies if gram in v]
 

