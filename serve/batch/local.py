@@ -43,9 +43,19 @@ class Scorer:
             self.pool.shutdown(wait=exc[0] is None, cancel_futures=True)
 
     def probe(self) -> tuple[str, pa.Schema]:
-        """Model version and prediction schema (asked of a worker, so the main process never loads the model)."""
+        """Model version and prediction schema (asked of a worker, so the main process never loads the model).
+
+        With a pool, every worker is asked at once: a spawn-context pool starts a worker only when a task finds
+        none idle, so asking one would leave the others to start (and load the model) after the first chunks.
+        """
         args = (self.models, self.scores, self.columns)
-        version, self.schema = self.pool.submit(probe, *args).result() if self.pool else probe(*args)
+        if self.pool is None:
+            version, self.schema = probe(*args)
+        else:
+            answers = [self.pool.submit(probe, *args) for _ in range(self.jobs)]
+            version, self.schema = answers[0].result()
+            for answer in answers[1:]:
+                answer.result()  # the same model and schema in every worker; a failure surfaces here, not later
         return version, self.schema
 
     def _submit(self, chunk: Chunk) -> Future | pa.Table | None:
