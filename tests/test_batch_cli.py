@@ -80,3 +80,18 @@ def test_progress_bar_on_a_terminal_and_log_lines_otherwise() -> None:
     plain = Progress(total=None, stream=io.StringIO(), tty=False, every=0.0, log=lines.append)
     plain.advance(50, 0, fraction=0.25)
     assert lines and "50 rows done" in lines[0] and "25% (estimated)" in lines[0] and "ETA" in lines[0]
+
+
+def test_every_worker_starts_at_the_probe(tiny_models: Path) -> None:
+    # A spawn pool starts a worker only when a task finds none idle; the probe asks all of them, so all start
+    # (and load the model) before the first chunk rather than one after the other behind it.
+    import multiprocessing
+
+    from newsframe.serve.batch.local import Scorer
+
+    before = set(multiprocessing.active_children())
+    with Scorer(str(tiny_models), 2, False, ["headline", "body"]) as scorer:
+        version, schema = scorer.probe()
+        started = set(multiprocessing.active_children()) - before
+        assert len(started) == 2 and all(p.is_alive() for p in started)
+        assert version and "topic" in schema.names
