@@ -1,12 +1,12 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
 """The fast path's per-document loops, compiled; each has a pure-Python/numpy version giving the same results.
 
-``known_columns`` and ``char_wb_columns`` probe vocabularies for n-grams (``fast_text.vocabulary_finder``), and
-``packed_row`` turns a document's column occurrences into its TF-IDF row and decision values
-(``FastModel._packed_row_numpy``). tests/test_fastpath.py compares each with its Python version.
+``known_columns`` and ``char_wb_columns`` probe vocabularies for n-grams (Python version: ``fast_text.Vocabulary``),
+and ``packed_row`` turns a document's column occurrences into its TF-IDF row and decision values (numpy version:
+``FastModel._packed_row_numpy``). tests/test_fast_kernels.py compares each with its Python version.
 
-``packed_row``: the numpy version (``FastModel._packed_row``) makes about twenty small-array calls per document; their fixed cost,
-not the arithmetic, made up most of the microseconds of a headline. This loop does the same float operations in
+``packed_row``: the numpy version makes about twenty small-array calls per document; their fixed cost, not the
+arithmetic, made up most of the microseconds of a headline. This loop does the same float operations in
 the same order, so its results are bit for bit those of the numpy path and of scikit-learn:
 
 * ``tf_table[count] * idf`` in float32 (float * float in C rounds once, like numpy's float32 multiply);

@@ -179,9 +179,12 @@ class FastUnion:
 
     def count_one(self, doc: Document) -> tuple[np.ndarray, np.ndarray, int]:
         """Ascending known columns (counted from ``start``) of the document, how often each occurs, and the total."""
+        return self.counts(self.occurrences(doc))
+
+    def counts(self, ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+        """``count_one`` from the document's ``occurrences`` (consumed: shifted in place)."""
         # Small-array numpy calls cost more in overhead than in work, so each step below is one call over the
         # whole row (all members, all tasks), and ``take`` replaces fancy indexing (several times cheaper).
-        ordered = self.occurrences(doc)
         n = ordered.size
         if n == 0:
             return ordered, np.empty(0, dtype=np.intp), 0

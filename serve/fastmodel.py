@@ -142,17 +142,17 @@ class FastModel:
         """``union.transform_one`` and ``linear_decision`` in one gather from ``packed`` (same numbers, fewer misses)."""
         union = self.union
         assert union is not None and self.packed is not None
-        if self.compiled:
-            ordered = union.occurrences(doc)
-            if ordered.size < union.tf_table.size:
-                return compiled_row(ordered, union.start, self.packed, union.tf_table, len(union.members), self.intercept)
-        return self._packed_row_numpy(doc)
+        ordered = union.occurrences(doc)
+        if self.compiled and ordered.size < union.tf_table.size:
+            return compiled_row(ordered, union.start, self.packed, union.tf_table, len(union.members), self.intercept)
+        return self._packed_row_numpy(ordered)
 
-    def _packed_row_numpy(self, doc: Document) -> tuple[np.ndarray, np.ndarray, list[float]]:
-        """``_packed_row`` in numpy calls: without the compiled kernel, and for texts longer than the tf table."""
+    def _packed_row_numpy(self, ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[float]]:
+        """``_packed_row`` in numpy calls, from the document's ``occurrences``: without the compiled kernel, and for
+        texts longer than the tf table."""
         union = self.union
         assert union is not None and self.packed is not None
-        indices, counts, total = union.count_one(doc)
+        indices, counts, total = union.counts(ordered)
         if indices.size == 0:
             return indices, np.empty(0, dtype=union.dtype), self.intercept.tolist()
         rows = self.packed.take(indices, axis=0)
