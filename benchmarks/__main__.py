@@ -300,10 +300,10 @@ GAP_CAUSES = {
         "pipeline's exact probabilities for word 1-2-gram + char_wb 2-5-gram TF-IDF, and its analysis runs in "
         "Python: lowercasing, regex tokens, bigram strings, a dict probe per n-gram (about 25 char n-grams for each word "
         "not seen before), then one compiled call (serve/_kernels.pyx) for the TF-IDF row and decision values, and "
-        "the calibration. `benchmarks/fastpath_bench.py` on 2026-11-26: the compiled row step takes about 10-17 µs "
-        "of a headline, the Python analysis and lookups about 37-65 µs (three tasks; the machine's speed varied that much within minutes). Clearing the CPU caches "
-        "between calls made one headline cost 405-453 µs: the vocabularies and weights (tens of MB) are read "
-        "from memory, not computed. About 6 µs (2 × fastText) would need the tokeniser, n-gram builder and "
+        "the calibration. `benchmarks/fastpath_bench.py` (results/fastpath_bench.txt, topic + framing, words cached): "
+        "the Python analysis and lookups take 50 µs of a headline and the compiled row 10.5 µs (36 and 7 µs in a run "
+        "minutes earlier); right after the CPU caches are evicted one headline costs 252 µs (222): the vocabularies "
+        "and weights (tens of MB) are read from memory, not computed. About 6 µs (2 × fastText) would need the tokeniser, n-gram builder and "
         "vocabulary in compiled code with a compact hash table, not Python dicts."),
     "HTTP batch64": (
         "**64-item batches over HTTP.** MLflow's batch request runs one vectorised scikit-learn predict of a word "
