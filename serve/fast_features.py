@@ -21,13 +21,14 @@ tasks of a document in one pass.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 
 if TYPE_CHECKING:  # scikit-learn is needed to build a fast path, not to run one loaded from a version's fast.pickle
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+from newsframe.serve.fast_seed import SeedColumns, frequent_words
 from newsframe.serve.fast_text import (COLUMN_DTYPE, ColumnLookup, Document, SharedCharColumns, char_wb_ngrams,
                                        word_ngrams)
 
@@ -135,7 +136,7 @@ class FastVectorizer:
 class FastUnion:
     """Contiguous ``FastVectorizer``s (one union, or the unions of several tasks): one document in, one row out."""
 
-    def __init__(self, members: list[FastVectorizer]) -> None:
+    def __init__(self, members: list[FastVectorizer], seeds: dict[int, SeedColumns] | None = None) -> None:
         if not members or len({m.dtype for m in members}) != 1:
             raise UnsupportedPipeline("feature union is empty or mixes dtypes")
         if any(a.offset + a.n_features != b.offset for a, b in zip(members, members[1:])):
@@ -144,10 +145,8 @@ class FastUnion:
         self.start = members[0].offset
         self.n_features = sum(m.n_features for m in members)
         self.dtype = members[0].dtype
-        groups: dict[tuple[Any, ...], list[FastVectorizer]] = {}
-        for member in members:
-            groups.setdefault(member.recipe, []).append(member)
-        self.lookups = self._lookups(list(groups.values()))
+        self.seeds = dict(seeds or {})
+        self.lookups = self._lookups(self._groups(), self.seeds)
         # Per-column lookups (indexed by column - start) replace per-member loops with one gather each.
         self.idf = np.concatenate([m.idf for m in members])
         self.segment = np.repeat(np.arange(len(members), dtype=np.intp), [m.n_features for m in members])
@@ -160,8 +159,9 @@ class FastUnion:
         self.tf_table = sublinear_tf(np.arange(TF_TABLE_SIZE), self.dtype)
 
     @staticmethod
-    def _lookups(groups: list[list[FastVectorizer]]) -> list[ColumnLookup]:
-        """One ``ColumnLookup`` per recipe group; char_wb groups with equal n-gram ranges share new-word work."""
+    def _lookups(groups: list[list[FastVectorizer]], seeds: dict[int, SeedColumns]) -> list[ColumnLookup]:
+        """One ``ColumnLookup`` per recipe group (``seeds`` by group number); char_wb groups with equal n-gram ranges
+        share new-word work."""
         def char_wb(group: list[FastVectorizer]) -> bool:
             return group[0].reimplemented and group[0].kind == "char_wb"
         by_range: dict[tuple[int, int], list[list[FastVectorizer]]] = {}
@@ -170,12 +170,29 @@ class FastUnion:
         shared = {ngram_range: SharedCharColumns([m.columns for g in same for m in g], ngram_range)
                   for ngram_range, same in by_range.items() if len(same) > 1}
         return [ColumnLookup("char_wb" if char_wb(group) else "ngrams", group[0].lookup_items, [m.columns for m in group],
-                             group[0].ngram_range, shared.get(group[0].ngram_range) if char_wb(group) else None)
-                for group in groups]
+                             group[0].ngram_range, shared.get(group[0].ngram_range) if char_wb(group) else None,
+                             seeds.get(i) if char_wb(group) else None)
+                for i, group in enumerate(groups)]
+
+    def _groups(self) -> list[list[FastVectorizer]]:
+        groups: dict[tuple[Any, ...], list[FastVectorizer]] = {}
+        for member in self.members:
+            groups.setdefault(member.recipe, []).append(member)
+        return list(groups.values())
+
+    def seed_words(self, texts: Iterable[str]) -> None:
+        """Work out the columns of the words ``texts`` (the training texts) use often, per char_wb group, and keep
+        them as seeds: saved with the union, and in its caches from the start."""
+        texts = list(texts)
+        for i, lookup in enumerate(self.lookups):
+            if lookup.char_wb:
+                words = frequent_words(texts, lambda text, lookup=lookup: lookup.analyze(Document(text)))
+                self.seeds[i] = SeedColumns.build(words, lookup.word_columns)
+        self.lookups = self._lookups(self._groups(), self.seeds)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickled as its members; the lookups (merged dicts, word caches) are rebuilt, and start empty.
-        return FastUnion, (self.members,)
+        # Pickled as its members and seeds; the lookups (merged dicts, word caches) are rebuilt on load.
+        return FastUnion, (self.members, self.seeds)
 
     def count_one(self, doc: Document) -> tuple[np.ndarray, np.ndarray, int]:
         """Ascending known columns (counted from ``start``) of the document, how often each occurs, and the total."""

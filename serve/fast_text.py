@@ -14,9 +14,12 @@ from __future__ import annotations
 import operator
 from functools import partial
 from itertools import chain, islice
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from newsframe.serve.fast_seed import SeedColumns
 
 try:
     from newsframe.serve import _kernels
@@ -175,11 +178,13 @@ class ColumnLookup:
 
     ``analyze(doc)`` yields the n-grams (word recipes) or the whitespace-split words (``char_wb``);
     ``vocabularies`` map n-grams to final column numbers, disjoint between members. A ``char_wb`` group caches each
-    word's columns; ``shared``, when given, computes a new word's columns together with other groups.
+    word's columns; ``shared``, when given, computes a new word's columns together with other groups; ``seed``
+    (``fast_seed.SeedColumns``, saved with the version) fills the cache with frequent training words up front.
     """
 
     def __init__(self, kind: str, analyze: Callable[[Document], list[str]], vocabularies: list[dict[str, int]],
-                 ngram_range: tuple[int, int], shared: SharedCharColumns | None = None) -> None:
+                 ngram_range: tuple[int, int], shared: SharedCharColumns | None = None,
+                 seed: SeedColumns | None = None) -> None:
         self.analyze = analyze
         self._words: WordColumns | None = None
         self.vocabulary: Vocabulary | None = None
@@ -189,6 +194,14 @@ class ColumnLookup:
             self._words = WordColumns(shared.group_columns(vocabularies))
         else:
             self._words = WordColumns(partial(Vocabulary(vocabularies).char_wb_columns, ngram_range=ngram_range))
+        self.char_wb = self._words is not None
+        if seed is not None and self._words is not None:
+            self._words.update(seed.items())  # known before the first document: no n-grams made for these words
+
+    def word_columns(self, word: str) -> np.ndarray:
+        """A word's columns computed afresh (char_wb groups), as the cache would hold them."""
+        assert self._words is not None, "word columns exist for char_wb groups only"
+        return self._words.compute(word)
 
     def columns(self, doc: Document) -> list[np.ndarray]:
         """Arrays holding the column of every known n-gram occurrence, repeats kept, any order.

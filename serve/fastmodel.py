@@ -24,8 +24,9 @@ scores those with the pipeline.
 Saved with the version: training writes the fast model of every version whose tasks all have one to
 ``fast.pickle`` (listed and hashed in the manifest like the pipelines), so a scoring process loads it with
 numpy alone: in a fresh process, importing the predictor and loading a default-config version took 0.83 s
-this way against 2.49 s through the joblib pipelines and scikit-learn (2026-11-26). The pickle holds the tasks' vocabularies, weights and calibration;
-the shared union, coefficient blocks and packed table are rebuilt from them on load.
+this way against 2.49 s through the joblib pipelines and scikit-learn (2026-11-26). The pickle holds the tasks' vocabularies, weights and calibration,
+and the seed table of frequent training words (``fast_seed``); the shared union, coefficient blocks and packed
+table are rebuilt from them on load.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from newsframe.serve.fast_features import FastUnion, UnsupportedPipeline
+from newsframe.serve.fast_seed import SeedColumns
 from newsframe.serve.fast_text import Document
 from newsframe.serve.fastpath import FastTask, linear_decision
 from newsframe.train.artifacts import ModelVersion
@@ -53,7 +55,7 @@ except ImportError:  # not compiled (a source tree used without installing): the
 _log = logging.getLogger(__name__)
 Prediction = tuple[np.ndarray, "dict[str, Any] | None"]  # probabilities, explanation (when asked)
 FAST_FILE = "fast.pickle"
-FAST_FORMAT = "newsframe-fast/1"  # bump when the pickled state of the fast classes changes; older files are then ignored
+FAST_FORMAT = "newsframe-fast/2"  # bump when the pickled state of the fast classes changes; older files are then ignored
 
 
 def aligned_rows(n_rows: int, width: int, line: int = 64) -> np.ndarray:
@@ -70,10 +72,11 @@ def aligned_rows(n_rows: int, width: int, line: int = 64) -> np.ndarray:
 class FastModel:
     """Several FastTasks sharing one feature pass and one decision product."""
 
-    def __init__(self, tasks: dict[str, FastTask], unsupported: dict[str, str] | None = None) -> None:
+    def __init__(self, tasks: dict[str, FastTask], unsupported: dict[str, str] | None = None,
+                 seeds: dict[int, SeedColumns] | None = None) -> None:
         self.tasks = tasks
         self.unsupported = dict(unsupported or {})
-        self.union = FastUnion([m for task in tasks.values() for m in task.union.members]) if tasks else None
+        self.union = FastUnion([m for task in tasks.values() for m in task.union.members], seeds) if tasks else None
         # Each task's block: its column range in the shared space and its output columns.
         self.blocks: dict[str, tuple[int, int, slice]] = {}
         n_outputs = sum(task.coef.shape[0] for task in tasks.values())
@@ -97,11 +100,15 @@ class FastModel:
         self.compiled = compiled_row is not None  # switched off by tests and benchmarks to compare both paths
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return FastModel, (self.tasks, self.unsupported)
+        return FastModel, (self.tasks, self.unsupported, self.union.seeds if self.union else None)
 
     @classmethod
-    def from_pipelines(cls, pipelines: dict[str, Pipeline]) -> "FastModel":
-        """Fast tasks for every pipeline the fast path supports; the others are reported in ``unsupported``."""
+    def from_pipelines(cls, pipelines: dict[str, Pipeline], texts: list[str] | None = None) -> "FastModel":
+        """Fast tasks for every pipeline the fast path supports; the others are reported in ``unsupported``.
+
+        With ``texts`` (the training texts), the char_wb columns of their frequent words are worked out now and
+        kept (``fast_seed``), so a process loading the model starts with those words known.
+        """
         tasks: dict[str, FastTask] = {}
         unsupported: dict[str, str] = {}
         base = 0
@@ -114,7 +121,10 @@ class FastModel:
                 continue
             tasks[name] = task
             base += task.union.n_features
-        return cls(tasks, unsupported)
+        model = cls(tasks, unsupported)
+        if texts is not None and model.union is not None:
+            model.union.seed_words(texts)
+        return model
 
     def predict(self, text: str, explain: bool = False, top_k: int = 5) -> dict[str, Prediction]:
         """Per fast task: class probabilities (``classes`` order), plus the top label's explanation when asked."""
@@ -168,9 +178,10 @@ class FastModel:
         return indices, values, scores
 
 
-def write_fast_model(pipelines: dict[str, Pipeline], directory: Path) -> dict[str, Any] | None:
-    """Write ``fast.pickle`` for ``pipelines`` into ``directory``; its manifest entry, or None if a task has no fast path."""
-    fast = FastModel.from_pipelines(pipelines)
+def write_fast_model(pipelines: dict[str, Pipeline], directory: Path, texts: list[str] | None = None) -> dict[str, Any] | None:
+    """Write ``fast.pickle`` for ``pipelines`` (seeded from the training ``texts``) into ``directory``; its manifest
+    entry, or None if a task has no fast path."""
+    fast = FastModel.from_pipelines(pipelines, texts)
     if fast.unsupported:
         return None
     try:

@@ -82,16 +82,34 @@ def test_progress_bar_on_a_terminal_and_log_lines_otherwise() -> None:
     assert lines and "50 rows done" in lines[0] and "25% (estimated)" in lines[0] and "ETA" in lines[0]
 
 
-def test_every_worker_starts_at_the_probe(tiny_models: Path) -> None:
-    # A spawn pool starts a worker only when a task finds none idle; the probe asks all of them, so all start
-    # (and load the model) before the first chunk rather than one after the other behind it.
+def test_every_worker_starts_when_the_pool_opens(tiny_models: Path) -> None:
+    # A spawn pool starts a worker only when a task finds none idle; the scorer starts all of them on entry
+    # (and they load the model) before the first chunk, rather than one after the other behind it.
     import multiprocessing
 
     from newsframe.serve.batch.local import Scorer
 
     before = set(multiprocessing.active_children())
-    with Scorer(str(tiny_models), 2, False, ["headline", "body"]) as scorer:
-        version, schema = scorer.probe()
+    with Scorer(str(tiny_models), 2, False) as scorer:
         started = set(multiprocessing.active_children()) - before
         assert len(started) == 2 and all(p.is_alive() for p in started)
+        version, schema = scorer.probe(["headline", "body"])
         assert version and "topic" in schema.names
+
+
+def test_workers_fork_only_from_a_single_threaded_process() -> None:
+    import sys
+    import threading
+
+    from newsframe.serve.batch.local import pool_context
+
+    if threading.active_count() == 1:
+        assert pool_context().get_start_method() == ("fork" if sys.platform.startswith("linux") else "spawn")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert pool_context().get_start_method() == "spawn"  # forking a process with other threads is unsafe
+    finally:
+        stop.set()
+        other.join()

@@ -1,12 +1,13 @@
 """Batch scoring across formats: every input/output pair, column order, values kept, predictions as the predictor's."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from batch_support import articles, read_rows, write_input
+from batch_support import articles, cli, read_rows, write_input
 from newsframe.serve.predictor import Predictor, prediction_columns
 from newsframe.serve.score import score_file
 from newsframe.train.data import text_of
@@ -73,9 +74,22 @@ def test_scores_flag_adds_one_column_per_label(tmp_path: Path, frame: pd.DataFra
 def test_jobs_2_writes_the_same_bytes_as_jobs_1(tmp_path: Path, tiny_models: Path) -> None:
     source = write_input(articles(120, seed=2), tmp_path / "in.csv")
     one = score_file(source, tmp_path / "one.csv", tiny_models, chunk_size=25, log=lambda _: None)
-    two = score_file(source, tmp_path / "two.csv", tiny_models, chunk_size=25, jobs=2, log=lambda _: None)
+    # Spawned workers: a caller running other threads never forks.
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        two = score_file(source, tmp_path / "two.csv", tiny_models, chunk_size=25, jobs=2, log=lambda _: None)
+    finally:
+        stop.set()
+        other.join()
     assert one.as_dict() == two.as_dict()
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "two.csv").read_bytes()
+    # Forked workers (Linux): the single-threaded CLI forks them after loading the model.
+    forked = cli("score", str(source), "--out", str(tmp_path / "cli.csv"), "--models", str(tiny_models),
+                 "--jobs", "2", "--chunk-size", "25")
+    assert forked.returncode == 0, forked.stderr
+    assert (tmp_path / "cli.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
 
 
 def test_directory_of_parts_is_one_input_in_name_order(tmp_path: Path, tiny_models: Path) -> None:

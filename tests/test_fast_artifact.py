@@ -45,6 +45,31 @@ def test_training_writes_the_fast_path_and_load_uses_it(tiny_models: Path) -> No
             assert saved[task][0].tolist() == fresh[task][0].tolist() and saved[task][1] == fresh[task][1]
 
 
+def test_saved_fast_path_starts_with_frequent_training_words_known(tiny_models: Path) -> None:
+    union = Predictor.load(tiny_models).fast.union
+    fresh = FastModel.from_pipelines(load_version(tiny_models).pipelines).union  # built without texts: no seeds
+    char_groups = [i for i, lookup in enumerate(union.lookups) if lookup.char_wb]
+    assert char_groups and sorted(union.seeds) == char_groups and not fresh.seeds
+    for i in char_groups:
+        seed, cache = union.seeds[i], union.lookups[i]._words
+        assert len(seed) > 100 and len(cache) == len(seed)  # in the cache before any document was scored
+        for word, columns in seed.items():
+            assert word in cache and cache[word].tolist() == columns.tolist()
+            assert columns.tolist() == fresh.lookups[i].word_columns(word).tolist(), word
+
+
+def test_frequent_words_need_two_texts_and_come_most_frequent_first() -> None:
+    from newsframe.serve.fast_seed import SeedColumns, frequent_words
+
+    texts = ["talks talks resume", "talks resume now", "talks once"]
+    assert frequent_words(texts, str.split) == ["talks", "resume"]  # "talks" twice in one text counts once
+    assert frequent_words(texts, str.split, min_count=1, limit=3) == ["talks", "resume", "now"]
+    table = SeedColumns.build(["ab", "c"], lambda w: np.arange(len(w), dtype=np.int32))
+    assert [(w, c.tolist()) for w, c in table.items()] == [("ab", [0, 1]), ("c", [0])]
+    with pytest.raises(ValueError):
+        SeedColumns(["a"], np.array([0, 1, 2]), np.arange(2, dtype=np.int32))
+
+
 def test_a_scoring_process_never_imports_scikit_learn(tiny_models: Path) -> None:
     code = ("import sys; from newsframe.serve.predictor import Predictor; p = Predictor.load(sys.argv[1]); "
             "p.score_frame(['Leaders agree to resume peace talks'], scores=True); "

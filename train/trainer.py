@@ -92,7 +92,7 @@ def train(data_paths: list[str | Path] | None, config: TrainConfig, out_dir: str
         # nor scikit-learn to start (imported late: serving code depends on training code, not the reverse).
         from newsframe.serve.fastmodel import write_fast_model
 
-        fast = write_fast_model(pipelines, writer.tmp)
+        fast = write_fast_model(pipelines, writer.tmp, data.frame["text"].tolist())
         metrics = {t: info["metrics"]["held_out"] for t, info in tasks.items()}
         report_dir = writer.tmp / "report"
         write_report(metrics, report_dir, f"newsframe model {writer.version}: held-out evaluation")

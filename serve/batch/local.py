@@ -3,11 +3,19 @@
 The main process reads and checks rows and writes parts; workers (each with the model loaded once) only
 turn texts into prediction columns. At most ``2 * jobs`` chunks are in flight and results are taken in
 chunk order, so memory stays flat and the output order is the input order whatever finishes first.
+
+On Linux, from a process running one thread (the CLI), the workers are forked from the main process after it
+has loaded the model: they start in milliseconds and share the model's pages, where spawned workers would
+each start an interpreter, import the package and load the model (about a second before the first chunk).
+Elsewhere, or when other threads run (forking them is unsafe), the pool is spawned.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import sys
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable, Iterator
@@ -15,7 +23,7 @@ from typing import Any, Callable, Iterator
 import pyarrow as pa
 
 from newsframe.serve.batch.journal import WorkDir, input_signature, resume_point
-from newsframe.serve.batch.predict import attach, init_worker, predict_table, probe
+from newsframe.serve.batch.predict import attach, init_worker, predict_table, predictor_for, probe
 from newsframe.serve.batch.progress import Progress
 from newsframe.serve.batch.runner import BatchOptions, Summary, rejects_path
 from newsframe.serve.batch.source import Chunk, Position, Source, open_source
@@ -24,38 +32,61 @@ from newsframe.train.errors import DataError
 from newsframe.train.tables import table_format
 
 
-class Scorer:
-    """Predictions for chunks, in order: in this process, or on a spawned pool with one model per worker."""
+def pool_context() -> multiprocessing.context.BaseContext:
+    """``fork`` on Linux when this process runs a single thread; ``spawn`` otherwise."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
-    def __init__(self, models: str, jobs: int, scores: bool, columns: list[str]) -> None:
-        self.models, self.jobs, self.scores, self.columns = models, jobs, scores, columns
+
+class Scorer:
+    """Predictions for chunks, in order: in this process, or on a pool of ``jobs`` workers with one model each.
+
+    The workers start when the ``with`` block is entered, before any input is read.
+    """
+
+    def __init__(self, models: str, jobs: int, scores: bool) -> None:
+        self.models, self.jobs, self.scores = models, jobs, scores
+        self.columns: list[str] = []
         self.pool: ProcessPoolExecutor | None = None
         self.schema: pa.Schema | None = None
+        self.start_method: str | None = None
 
     def __enter__(self) -> "Scorer":
         if self.jobs > 1:
-            self.pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=init_worker, initargs=(self.models, os.getpid()))
+            context = pool_context()
+            self.start_method = context.get_start_method()
+            forked = self.start_method == "fork"
+            if forked:
+                predictor_for(self.models)  # the workers inherit it; a load failure is raised here, in the caller
+                gc.freeze()  # the workers' collections then skip the model's objects, so its pages stay shared
+            try:
+                self.pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=init_worker,
+                                                initargs=(self.models, os.getpid()))
+                # A spawn pool starts a worker only when a task finds none idle (a fork pool starts all at the
+                # first task): one task per worker, all at once, starts every worker now.
+                for started in [self.pool.submit(os.getpid) for _ in range(self.jobs)]:
+                    started.result()
+            finally:
+                if forked:
+                    gc.unfreeze()
         return self
 
     def __exit__(self, *exc: Any) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=exc[0] is None, cancel_futures=True)
 
-    def probe(self) -> tuple[str, pa.Schema]:
-        """Model version and prediction schema (asked of a worker, so the main process never loads the model).
-
-        With a pool, every worker is asked at once: a spawn-context pool starts a worker only when a task finds
-        none idle, so asking one would leave the others to start (and load the model) after the first chunks.
-        """
-        args = (self.models, self.scores, self.columns)
+    def probe(self, columns: list[str]) -> tuple[str, pa.Schema]:
+        """Model version and prediction schema for input ``columns``; every worker is asked, so all agree."""
+        self.columns = columns
+        args = (self.models, self.scores, columns)
         if self.pool is None:
             version, self.schema = probe(*args)
         else:
             answers = [self.pool.submit(probe, *args) for _ in range(self.jobs)]
             version, self.schema = answers[0].result()
             for answer in answers[1:]:
-                answer.result()  # the same model and schema in every worker; a failure surfaces here, not later
+                answer.result()  # a failure surfaces here, not in the middle of the run
         return version, self.schema
 
     def _submit(self, chunk: Chunk) -> Future | pa.Table | None:
@@ -89,13 +120,13 @@ def _fraction(source: Source, sizes: list[int], position: Position) -> float | N
 
 def run_local(opts: BatchOptions, log: Callable[[str], None]) -> Summary:
     """Score ``opts.input`` into ``opts.output`` chunk by chunk; publish output and rejects when all is done."""
-    source = open_source(opts.input)
     out_fmt = table_format(opts.output)
     ext = EXTENSIONS[out_fmt]
     work = WorkDir(opts.output)
-    sizes = [p.stat().st_size for p in source.files]
-    with Scorer(str(opts.models), opts.jobs, opts.scores, source.columns) as scorer:
-        version, prediction_schema = scorer.probe()
+    with Scorer(str(opts.models), opts.jobs, opts.scores) as scorer:  # workers start before input threads do
+        source = open_source(opts.input)
+        sizes = [p.stat().st_size for p in source.files]
+        version, prediction_schema = scorer.probe(source.columns)
         schema = output_schema(source.schema, prediction_schema)
         signature = {"inputs": input_signature(source.files), "chunk_size": opts.chunk_size, "model": version,
                      "scores": opts.scores, "output": out_fmt}
