@@ -313,13 +313,18 @@ GAP_CAUSES = {
         "both cores can score at all; with 8 or more connections the service runs close to that two-core limit. "
         "So the HTTP layer is not what limits it: the per-document cost of three word + char models is."),
     "batch": (
-        "**Batch scoring with 2 jobs.** The ratio includes start-up (the seconds until the first chunk is written, "
-        "in the table: spawning workers, loading the model in each, reading the first chunk), which a 10,000-row "
-        "run cannot amortise. The main process reads and writes (about 13 µs per row each, measured alone) "
-        "on the same two cores as the two workers; since the compiled fast path made scoring about 1.7× faster, "
-        "that share of the work has grown. On this VM two simultaneous one-core ceilings have summed to "
-        "1.39-2.3× one ceiling (`two_process_capacity` in batch_bench.py), and the ceiling itself moved ±20% "
-        "within a minute, so a ratio near 1.6× lands on either side from run to run."),
+        "**Batch scoring with 2 jobs.** The ratio includes start-up, which a 10,000-row run cannot amortise: the "
+        "interpreter, the numpy, pandas and pyarrow imports (0.56-0.71 s alone), loading the model (0.33 s), "
+        "starting the workers and the first chunk. A 20-row input takes 1.2-1.5 s with `--jobs 2`. With a ceiling "
+        "of 3,364 docs/s, 1.6× leaves 1.86 s for 10,000 rows, and scoring them on both cores at twice the ceiling "
+        "takes 1.49 s of that, so no start-up fits. After the full run above, `--jobs N` changed: its workers are forked "
+        "from the main process once it has loaded the model, instead of each starting an interpreter and loading it; "
+        "versions ship the columns of their frequent training words, so fresh workers start warm; and CSV parts "
+        "are written a column at a time. `benchmarks/results/batch_bench_run9_fork_seed.json` (2026-11-26 06:49-07:00 "
+        "UTC) then gives 1.725× at 100k rows and 1.75× at 1M (both met), and 0.917× at 10k (steady state 1.585×). "
+        "On this VM two simultaneous one-core ceilings have summed to 1.39-2.3× one ceiling "
+        "(`two_process_capacity` in batch_bench.py), and the ceiling itself moved ±20% within a minute, so a ratio "
+        "near 1.6× can land on either side from run to run."),
     "training": (
         "**Training at 1,000,000 rows.** Time per row grows moderately from 10k to 100k rows (the verdict above). At "
         "1M rows the fit runs out of memory: liblinear works on its own double-precision copy of the sparse matrix "

@@ -1,6 +1,8 @@
 """Markdown tables for reports/framing_experiments.md from the experiments' JSON results."""
 from __future__ import annotations
 
+import json
+
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +112,15 @@ def write_markdown(results: dict[str, Any], corpus: pd.DataFrame, path: Path) ->
         if key in results:
             out += [f"## {title}", "", "Not nested: reading the best row off a screen is optimistic; it only chose what to nest.", "",
                     table(results[key], [("name", "variant"), *F1_COLUMNS]), ""]
+    gap3 = path.parent / "framing_gap3.json"
+    if gap3.exists():
+        screen = json.loads(gap3.read_text(encoding="utf-8"))
+        out += ["## Gap screen 3: domain-augmented features, averaged models, headline n-grams (`python -m experiments.gap3`)", "",
+                f"{screen['features']} features, plain 5-fold CV on the same folds (a screen: optimistic). EasyAdapt "
+                "(Daumé 2007): [X, X·news, X·CAMEO], each row flagged by its own source. 'avg': NB-SVM and "
+                "LogisticRegression decisions, each divided by its training std, averaged (still one linear model). "
+                "'+headline': a separate word 1-2-gram TF-IDF over the headline alone. Rows marked x: extra variants.", "",
+                table(screen["rows"], [("name", "variant"), *F1_COLUMNS]), ""]
     if "seconds" in results:
         out += ["Stage run times (s): " + ", ".join(f"{k} {v}" for k, v in results["seconds"].items()), ""]
     path.write_text("\n".join(out), encoding="utf-8")

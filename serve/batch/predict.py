@@ -31,7 +31,7 @@ def predictor_for(models: str | Path) -> Predictor:
     picks up a newly trained ``latest`` and drops the older version. A failed load is not remembered:
     the next call tries again and raises the real error.
     """
-    from newsframe.serve.predictor import Predictor  # here: the main process of --jobs N never needs scikit-learn
+    from newsframe.serve.predictor import Predictor  # on first use: the Dask client imports this module, never scores
 
     key = str(resolve_version(models))
     with _LOCK:
