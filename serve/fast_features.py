@@ -145,8 +145,11 @@ class FastUnion:
         self.start = members[0].offset
         self.n_features = sum(m.n_features for m in members)
         self.dtype = members[0].dtype
+        groups: dict[tuple[Any, ...], list[FastVectorizer]] = {}
+        for member in members:
+            groups.setdefault(member.recipe, []).append(member)
         self.seeds = dict(seeds or {})
-        self.lookups = self._lookups(self._groups(), self.seeds)
+        self.lookups = self._lookups(list(groups.values()), self.seeds)
         # Per-column lookups (indexed by column - start) replace per-member loops with one gather each.
         self.idf = np.concatenate([m.idf for m in members])
         self.segment = np.repeat(np.arange(len(members), dtype=np.intp), [m.n_features for m in members])
@@ -174,12 +177,6 @@ class FastUnion:
                              seeds.get(i) if char_wb(group) else None)
                 for i, group in enumerate(groups)]
 
-    def _groups(self) -> list[list[FastVectorizer]]:
-        groups: dict[tuple[Any, ...], list[FastVectorizer]] = {}
-        for member in self.members:
-            groups.setdefault(member.recipe, []).append(member)
-        return list(groups.values())
-
     def seed_words(self, texts: Iterable[str]) -> None:
         """Work out the columns of the words ``texts`` (the training texts) use often, per char_wb group, and keep
         them as seeds: saved with the union, and in its caches from the start."""
@@ -188,7 +185,7 @@ class FastUnion:
             if lookup.char_wb:
                 words = frequent_words(texts, lambda text, lookup=lookup: lookup.analyze(Document(text)))
                 self.seeds[i] = SeedColumns.build(words, lookup.word_columns)
-        self.lookups = self._lookups(self._groups(), self.seeds)
+                lookup.add_seed(self.seeds[i])
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickled as its members and seeds; the lookups (merged dicts, word caches) are rebuilt on load.

@@ -195,8 +195,13 @@ class ColumnLookup:
         else:
             self._words = WordColumns(partial(Vocabulary(vocabularies).char_wb_columns, ngram_range=ngram_range))
         self.char_wb = self._words is not None
-        if seed is not None and self._words is not None:
-            self._words.update(seed.items())  # known before the first document: no n-grams made for these words
+        if seed is not None:
+            self.add_seed(seed)
+
+    def add_seed(self, seed: SeedColumns) -> None:
+        """Put a seed's words in the cache (char_wb groups): known before the first document, no n-grams made."""
+        assert self._words is not None, "word columns exist for char_wb groups only"
+        self._words.update(seed.items())
 
     def word_columns(self, word: str) -> np.ndarray:
         """A word's columns computed afresh (char_wb groups), as the cache would hold them."""

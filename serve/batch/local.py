@@ -50,13 +50,11 @@ class Scorer:
         self.columns: list[str] = []
         self.pool: ProcessPoolExecutor | None = None
         self.schema: pa.Schema | None = None
-        self.start_method: str | None = None
 
     def __enter__(self) -> "Scorer":
         if self.jobs > 1:
             context = pool_context()
-            self.start_method = context.get_start_method()
-            forked = self.start_method == "fork"
+            forked = context.get_start_method() == "fork"
             if forked:
                 predictor_for(self.models)  # the workers inherit it; a load failure is raised here, in the caller
                 gc.freeze()  # the workers' collections then skip the model's objects, so its pages stay shared
