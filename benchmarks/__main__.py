@@ -314,8 +314,9 @@ GAP_CAUSES = {
         "So the HTTP layer is not what limits it: the per-document cost of three word + char models is."),
     "batch": (
         "**Batch scoring with 2 jobs.** The ratio includes start-up, which a 10,000-row run cannot amortise: the "
-        "interpreter, the numpy, pandas and pyarrow imports (0.56-0.71 s alone), loading the model (0.33 s), "
-        "starting the workers and the first chunk. A 20-row input takes 1.2-1.5 s with `--jobs 2`. With a ceiling "
+        "interpreter, the numpy, pandas and pyarrow imports, loading the model, starting the workers and the first "
+        "chunk. `benchmarks/results/startup_bench.json` (2026-11-26 07:10 UTC): the imports alone took 0.53-0.67 s, "
+        "loading the model 0.35-0.48 s, and a 20-row input 1.00-1.32 s with `--jobs 2`. With a ceiling "
         "of 3,364 docs/s, 1.6× leaves 1.86 s for 10,000 rows, and scoring them on both cores at twice the ceiling "
         "takes 1.49 s of that, so no start-up fits. After the full run above, `--jobs N` changed: its workers are forked "
         "from the main process once it has loaded the model, instead of each starting an interpreter and loading it; "
