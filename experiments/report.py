@@ -121,6 +121,31 @@ def write_markdown(results: dict[str, Any], corpus: pd.DataFrame, path: Path) ->
                 "LogisticRegression decisions, each divided by its training std, averaged (still one linear model). "
                 "'+headline': a separate word 1-2-gram TF-IDF over the headline alone. Rows marked x: extra variants.", "",
                 table(screen["rows"], [("name", "variant"), *F1_COLUMNS]), ""]
+    gap4 = path.parent / "framing_gap4.json"
+    if gap4.exists():
+        out += gap4_section(json.loads(gap4.read_text(encoding="utf-8")))
     if "seconds" in results:
         out += ["Stage run times (s): " + ", ".join(f"{k} {v}" for k, v in results["seconds"].items()), ""]
     path.write_text("\n".join(out), encoding="utf-8")
+
+
+def gap4_section(screen: dict[str, Any]) -> list[str]:
+    """Learning curve over the annotated news rows, and the unlabelled-text feature screen (``experiments.gap4``)."""
+    curve = pd.DataFrame(screen["learning_curve"])
+    rows = []
+    for share, group in curve.groupby("share"):
+        row: dict[str, Any] = {"share": f"{share:.0%}", "news": str(int(group["news_train_rows"].iloc[0])), "draws": str(len(group))}
+        for source in ("all", *SOURCES):
+            low, mean, high = group[source].min(), group[source].mean(), group[source].max()
+            row[source] = f"{mean:.3f}" + (f" ({low:.3f}-{high:.3f})" if len(group) > 1 else "")
+        rows.append(row)
+    columns = [("share", "news rows kept"), ("news", "news training rows per fold"), ("draws", "draws"), *F1_COLUMNS]
+    return ["## Gap screen 4: learning curve and unlabelled text (`python -m experiments.gap4`)", "",
+            f"{screen['features']} features, {screen['classifier']}, plain 5-fold CV on the same folds. Learning curve: "
+            "each training fold keeps every CAMEO row and a random share of its AG and BBC rows (sampled per source); "
+            "test folds unchanged. Mean over draws (min-max).", "",
+            table(rows, columns), "",
+            "Unlabelled text: LSA (TruncatedSVD of word 1-2-gram TF-IDF) or k-means word clusters, fitted on a pool of "
+            "never-annotated texts (AG Sports + Sci/Tech, BBC entertainment/sport/tech leads; '+20ng': 20 Newsgroups "
+            "training posts) plus the fold's training texts, hstacked to the shipped features. A screen: optimistic.", "",
+            table(screen["unlabelled"], [("name", "variant"), *F1_COLUMNS]), ""]
