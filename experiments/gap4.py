@@ -14,6 +14,8 @@ shipped classifier at the nested run's pick (calibrated NBLinearSVC, alpha 0.3, 
 2. Unlabelled text (semi-supervised features). The pool: the AG Sports and Sci/Tech items and the BBC
    entertainment, sport and tech articles (never annotated, so never in a test fold), optionally the 20 Newsgroups
    training posts, plus each fold's own training texts.
+   AG and BBC texts are made as for the annotated rows (cleaned AG text; the BBC lead of ``data/build.py``; BBC
+   duplicates dropped).
    - LSA: TruncatedSVD of the pool's word 1-2gram TF-IDF, k components, rows l2-normalised and weighted, split
      into positive and negative parts (NB scaling needs non-negative features), hstacked to the shipped features.
    - Word clusters: k-means over the pool's LSA word vectors; a TF-IDF block of each text's ``zzcN`` cluster tokens
@@ -24,7 +26,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,47 +37,50 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from data.build import bbc_lead, build_ag_news
 from experiments import corpus
 from experiments.cv import POSITIVE, Clf, feature_builder, macro_f1, stratified_splits
-from experiments.framing import BOTH
-from newsframe.train.text import join_text
+from experiments.gap3 import FS, LABEL, OUT, SEED
+from newsframe.train.text import join_text, normalise_for_dedup
 
-OUT = Path(__file__).resolve().parent.parent / "reports"
-SHARED = corpus.SHARED.parent
-FS = replace(BOTH, name="word12+char25 headline2+cues", preprocess="headline2+cues")
-LABEL = "framing"
-SEED = 0
 SHIPPED = Clf(C=0.3, nb_alpha=0.3)
 WORD = re.compile(r"[a-z][a-z'-]+")
 
 
 def unlabelled_pool(newsgroups: bool) -> list[str]:
-    """Texts never annotated: AG Sports + Sci/Tech, BBC entertainment/sport/tech leads, optionally 20NG train."""
-    ag = pd.read_csv(SHARED / "ag_news" / "dev.csv", header=None, names=["topic", "title", "desc"])
-    ag = ag[ag["topic"].isin([2, 4])]
-    texts = [join_text(t, d) for t, d in zip(ag["title"], ag["desc"])]
-    bbc = pd.read_csv(SHARED / "bbc_news" / "bbc_news.csv").drop_duplicates()
+    """Texts never annotated: AG Sports + Sci/Tech, BBC entertainment/sport/tech leads, optionally 20NG train.
+
+    AG and BBC texts are made as for the annotated rows (``data/build.py``: cleaned AG text, the BBC lead).
+    """
+    shared = corpus.SHARED.parent
+    ag = build_ag_news(shared)
+    ag = ag[ag["topic"].isin(["Sports", "Sci/Tech"])]
+    texts = [join_text(h, b) for h, b in zip(ag["headline"], ag["body"])]
+    bbc = pd.read_csv(shared / "bbc_news" / "bbc_news.csv")
     bbc = bbc[~bbc["category"].isin(["politics", "business"])]
-    # The annotated BBC bodies are the article's lead (about 90 words); match that length.
-    texts += [join_text(t, " ".join(str(b).split()[:90])) for t, b in zip(bbc["title"], bbc["text"])]
+    bbc = bbc[~(bbc["title"] + "\n\n" + bbc["text"]).map(normalise_for_dedup).duplicated()]
+    texts += [join_text(t, bbc_lead(b)) for t, b in zip(bbc["title"], bbc["text"])]
     if newsgroups:
-        ng = pd.read_csv(SHARED / "20newsgroups_bydate" / "train.csv.gz")
-        column = "text" if "text" in ng.columns else ng.columns[-1]
-        texts += [" ".join(str(t).split()[:200]) for t in ng[column]]
+        ng = pd.read_csv(shared / "20newsgroups_bydate" / "train.csv.gz")
+        texts += [" ".join(str(t).split()[:200]) for t in ng["text"]]
     return texts
 
 
-def lsa_block(pool: list[str], train: list[str], test: list[str], k: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix,
-                                                                                     TfidfVectorizer, TruncatedSVD]:
-    """LSA document vectors for train and test, fitted on pool + train texts; (+, -) parts, rows l2-normalised."""
+def pool_tfidf(pool: list[str], train: list[str]) -> tuple[TfidfVectorizer, sparse.csr_matrix]:
+    """Word 1-2gram TF-IDF fitted on pool + training texts, and that matrix (the LSA input)."""
     vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
-    svd = TruncatedSVD(k, random_state=SEED)
-    svd.fit(vec.fit_transform(pool + train))
+    return vec, vec.fit_transform(pool + train)
+
+
+def lsa_block(vec: TfidfVectorizer, matrix: sparse.csr_matrix, train: list[str], test: list[str],
+              k: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix, TruncatedSVD]:
+    """LSA document vectors for train and test, k components of ``matrix``; (+, -) parts, rows l2-normalised."""
+    svd = TruncatedSVD(k, random_state=SEED).fit(matrix)
 
     def block(texts: list[str]) -> sparse.csr_matrix:
         z = normalize(svd.transform(vec.transform(texts)))
         return sparse.csr_matrix(np.hstack([np.maximum(z, 0), np.maximum(-z, 0)]).astype(np.float32))
-    return block(train), block(test), vec, svd
+    return block(train), block(test), svd
 
 
 def word_clusters(vec: TfidfVectorizer, svd: TruncatedSVD, k: int) -> dict[str, int]:
@@ -127,35 +131,35 @@ def learning_curve(framing: pd.DataFrame, splits, shares=(0.25, 0.5, 0.75, 1.0),
 
 def unlabelled_variants(framing: pd.DataFrame, splits) -> list[dict[str, Any]]:
     texts, y = framing["text"].tolist(), np.asarray(framing[LABEL], dtype=object)
-    settings = [("news", False), ("news+20ng", True)]
-    rows = []
+    pools = {name: unlabelled_pool(newsgroups) for name, newsgroups in (("news", False), ("news+20ng", True))}
+    print("pools: " + ", ".join(f"{name} {len(pool)} texts" for name, pool in pools.items()), flush=True)
     results: dict[str, np.ndarray] = {}
-    for pool_name, newsgroups in settings:
-        pool = unlabelled_pool(newsgroups)
-        print(f"pool {pool_name}: {len(pool)} texts", flush=True)
-        for train, test in splits:
-            tr, te = [texts[i] for i in train], [texts[i] for i in test]
-            vec = feature_builder(FS)()
-            xb_tr, xb_te = vec.fit_transform(tr), vec.transform(te)
-            if pool_name == "news":
-                results.setdefault("baseline", np.full(len(framing), np.nan))[test] = fit_predict(xb_tr, y[train], xb_te)
+
+    def record(name: str, test: np.ndarray, proba: np.ndarray) -> None:
+        results.setdefault(name, np.full(len(framing), np.nan))[test] = proba
+
+    for train, test in splits:
+        tr, te = [texts[i] for i in train], [texts[i] for i in test]
+        vec = feature_builder(FS)()
+        xb_tr, xb_te = vec.fit_transform(tr), vec.transform(te)
+        record("baseline", test, fit_predict(xb_tr, y[train], xb_te))
+        for pool_name, pool in pools.items():
+            lvec, matrix = pool_tfidf(pool, tr)
             for k in (100, 300):
-                l_tr, l_te, lvec, svd = lsa_block(pool, tr, te, k)
+                l_tr, l_te, svd = lsa_block(lvec, matrix, tr, te, k)
                 for w in (0.3, 1.0):
-                    name = f"LSA k={k} w={w:g} pool={pool_name}"
                     x_tr = sparse.hstack([xb_tr, l_tr * w], format="csr")
                     x_te = sparse.hstack([xb_te, l_te * w], format="csr")
-                    results.setdefault(name, np.full(len(framing), np.nan))[test] = fit_predict(x_tr, y[train], x_te)
-                if k == 300:
-                    for n_clusters in (200, 800):
-                        clusters = word_clusters(lvec, svd, n_clusters)
-                        cvec = TfidfVectorizer(analyzer=lambda t, c=clusters: cluster_tokens(t, c), sublinear_tf=True,
-                                               dtype=np.float32)
-                        x_tr = sparse.hstack([xb_tr, cvec.fit_transform(tr)], format="csr")
-                        x_te = sparse.hstack([xb_te, cvec.transform(te)], format="csr")
-                        name = f"clusters k={n_clusters} pool={pool_name}"
-                        results.setdefault(name, np.full(len(framing), np.nan))[test] = fit_predict(x_tr, y[train], x_te)
-            print(f"  fold done ({pool_name})", flush=True)
+                    record(f"LSA k={k} w={w:g} pool={pool_name}", test, fit_predict(x_tr, y[train], x_te))
+            for n_clusters in (200, 800):  # on the k=300 word vectors
+                clusters = word_clusters(lvec, svd, n_clusters)
+                cvec = TfidfVectorizer(analyzer=lambda t, c=clusters: cluster_tokens(t, c), sublinear_tf=True,
+                                       dtype=np.float32)
+                x_tr = sparse.hstack([xb_tr, cvec.fit_transform(tr)], format="csr")
+                x_te = sparse.hstack([xb_te, cvec.transform(te)], format="csr")
+                record(f"clusters k={n_clusters} pool={pool_name}", test, fit_predict(x_tr, y[train], x_te))
+        print("  fold done", flush=True)
+    rows = []
     for name, proba in results.items():
         scores = macro_f1(framing, LABEL, proba)
         rows.append({"name": name, **{k: round(v, 4) for k, v in scores.items()}})
