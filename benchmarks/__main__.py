@@ -84,7 +84,7 @@ def ensure_models(args, work: Path, log: list[dict]) -> Path:
                 "train([sys.argv[1]], load_config(sys.argv[2]), sys.argv[3], log=lambda _: None)")
         rc = run([sys.executable, "-c", code, REPO / "tests/fixtures/tiny_train.csv", REPO / "tests/fixtures/tiny.toml", out], log)
     else:
-        rc = run([sys.executable, "-m", "newsframe.serve.cli", "train", "--out", out], log)
+        rc = run([sys.executable, "-m", "newsframe.cli", "train", "--out", out], log)
     if rc != 0:
         raise SystemExit(f"training the models for serving/batch failed ({rc})")
     return out
@@ -496,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
             notes.append("newsframe_topic: newsframe.train.model.build_pipeline at the setting the default CV search "
                          "chooses on the bundled data (word12+char25, NB-scaled LinearSVC alpha=0.1, C=0.1), fixed per fold — "
                          "not re-searched per fold")
-            notes.append("1-doc µs: median over many calls on AG News titles; '(fast path)' is newsframe.serve.fastpath "
+            notes.append("1-doc µs: median over many calls on AG News titles; '(fast path)' is newsframe.core.fast.task "
                          "FastTask.proba + argmax on the same last-fold model; the generic column is pipeline.predict([doc])")
             meta["notes"]["peers"] = notes
         else:

@@ -60,7 +60,7 @@ def make_input(rows: int, path: Path, seed: int = 0) -> Path:
 
 
 def _ceiling_texts(rows: int, seed: int) -> list[str]:
-    from newsframe.train.data import text_of
+    from newsframe.core.schema import text_of
 
     frame = pd.read_csv(AG_NEWS, dtype=str, keep_default_na=False).sample(n=rows, replace=True, random_state=seed)
     return text_of(frame.astype(object), str(AG_NEWS))[0].tolist()
@@ -72,9 +72,8 @@ def ceiling(models: str, rows: int, seed: int = 1, barrier: Any = None) -> dict[
     One untimed pass first (model caches warm, as they are through most of a long ``newsframe score`` run),
     then the timed pass. With ``barrier``, the timed pass starts together with the other measuring process.
     """
-    from threadpoolctl import threadpool_limits
-
     from newsframe.serve.predictor import Predictor
+    from threadpoolctl import threadpool_limits
 
     texts = _ceiling_texts(rows, seed)
     predictor = Predictor.load(models)
@@ -146,7 +145,7 @@ def run_cli(input_path: Path, output: Path, models: str, jobs: int) -> dict[str,
     after it (the remaining rows over the remaining wall time, final assembly included), which is what compares
     with the ceiling, itself measured with the model loaded.
     """
-    command = [sys.executable, "-m", "newsframe.serve.cli", "score", str(input_path), "--out", str(output),
+    command = [sys.executable, "-m", "newsframe.cli", "score", str(input_path), "--out", str(output),
                "--models", models, "--jobs", str(jobs), "--chunk-size", str(CHUNK)]
     load_before = os.getloadavg()[0]
     started = time.perf_counter()

@@ -112,8 +112,7 @@ def load_bbc_news(root: Path | None = None) -> tuple[list[str], np.ndarray, list
 
 # ---------------------------------------------------------------- 20 Newsgroups
 def strip_20ng(text: str) -> str:
-    from sklearn.datasets._twenty_newsgroups import (
-        strip_newsgroup_footer, strip_newsgroup_header, strip_newsgroup_quoting)
+    from sklearn.datasets._twenty_newsgroups import strip_newsgroup_footer, strip_newsgroup_header, strip_newsgroup_quoting
 
     # same order as fetch_20newsgroups(remove=("headers", "footers", "quotes"))
     return strip_newsgroup_quoting(strip_newsgroup_footer(strip_newsgroup_header(text)))

@@ -24,13 +24,12 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import sklearn
-
-from newsframe.serve.fastmodel import FastModel
-from newsframe.serve.fastpath import FastTask
+from newsframe.core.artifacts import load_version
+from newsframe.core.fast.model import FastModel
+from newsframe.core.fast.task import FastTask
+from newsframe.core.text import join_text
 from newsframe.serve.predictor import Predictor
-from newsframe.train.artifacts import load_version
 from newsframe.train.config import TrainConfig
-from newsframe.train.text import join_text
 from newsframe.train.trainer import train
 
 REPO = Path(__file__).resolve().parent.parent
@@ -98,14 +97,14 @@ def split_and_cold(fused: FastModel, texts: list[str], evicted: int = 300) -> di
     ``packed_row`` on that result. ``caches cleared``: ``predict`` right after reading 128 MB, which evicts the CPU
     caches, on the first ``evicted`` headlines: what the vocabularies and weights cost when read from memory.
     """
-    from newsframe.serve.fast_text import Document
+    from newsframe.core.fast.text import Document
 
     union = fused.union
     assert union is not None
     occurrences = [union.occurrences(Document(t)) for t in texts]
     out = {"analysis": float(np.median(timings({"a": lambda t: union.occurrences(Document(t))}, texts)["a"][:, 0]))}
     if fused.compiled and fused.packed is not None:
-        from newsframe.serve._kernels import packed_row
+        from newsframe.core.fast._kernels import packed_row
 
         args = (union.start, fused.packed, union.tf_table, len(union.members), fused.intercept)
         times = [time.perf_counter_ns() - t0 for o in occurrences

@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSFRAME_", "PROMETHEUS_"))}
-    command = [sys.executable, "-m", "newsframe.serve.cli", "serve", "--models", args.models, "--host", "127.0.0.1",
+    command = [sys.executable, "-m", "newsframe.cli", "serve", "--models", args.models, "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads), "--watch", "0"]
     log = tempfile.NamedTemporaryFile(prefix="load_serve-", suffix=".log", delete=False)
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)

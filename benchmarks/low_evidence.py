@@ -15,9 +15,8 @@ from collections import defaultdict
 from typing import Any
 
 import numpy as np
-
-from newsframe.serve.fastpath import Document, FastTask
-from newsframe.train.artifacts import resolve_version
+from newsframe.core.artifacts import resolve_version
+from newsframe.core.fast.task import Document, FastTask
 from newsframe.train.config import config_from_dict
 from newsframe.train.data import load_labelled
 from newsframe.train.model import fit_chosen

@@ -24,7 +24,7 @@ and 20 Newsgroups bydate (standard split, headers/footers/quotes stripped):
                            macro-F1 0.8828) -- fixed, no
                            search per fold. Single-document latency is reported twice:
                            the generic pipeline.predict([doc]) and newsframe's fast path
-                           (newsframe.serve.fastpath.FastTask.proba(doc) + argmax).
+                           (newsframe.core.fast.task.FastTask.proba(doc) + argmax).
 
 Measured: accuracy and macro-F1 (mean and std over folds), training seconds per
 fold, batch predictions/s (the whole test fold in one call, vectorising included),
@@ -267,8 +267,8 @@ def newsframe_topic_factory():
 
 
 def newsframe_fastpath_latency(model, headlines: list[str], latency_calls: int) -> dict:
-    """Single-document latency through newsframe.serve.fastpath (probabilities + argmax -> label)."""
-    from newsframe.serve.fastpath import FastTask
+    """Single-document latency through newsframe.core.fast.task (probabilities + argmax -> label)."""
+    from newsframe.core.fast.task import FastTask
 
     fast = FastTask.from_pipeline(model)
     classes = fast.classes

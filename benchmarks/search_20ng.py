@@ -20,7 +20,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_data import load  # noqa: E402
-
 from newsframe.train.config import TrainConfig  # noqa: E402
 from newsframe.train.model import search  # noqa: E402
 

@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from batch_bench import CHUNK, _ceiling_texts, make_input  # noqa: E402
 
+
 def _wall(cmd: list[str]) -> float:
     started = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)
@@ -39,7 +40,7 @@ def _wall(cmd: list[str]) -> float:
 
 def child(models: str, seeded: bool, rows: int) -> dict[str, float]:
     """One fresh process: load time, then a cold and a warm pass over the same ``rows`` rows."""
-    from newsframe.serve.fastmodel import FastModel
+    from newsframe.core.fast.model import FastModel
     from newsframe.serve.predictor import Predictor
 
     texts = _ceiling_texts(rows, seed=1)
@@ -61,10 +62,9 @@ def child(models: str, seeded: bool, rows: int) -> dict[str, float]:
 def coverage(models: str, bbc: Path) -> dict[str, dict[str, float]]:
     """Share of word occurrences and distinct words the seeds cover, per seeded group, on BBC non-training articles."""
     import pandas as pd
-
-    from newsframe.serve.fast_text import Document
+    from newsframe.core.fast.text import Document
+    from newsframe.core.text import join_text
     from newsframe.serve.predictor import Predictor
-    from newsframe.train.text import join_text
 
     frame = pd.read_csv(bbc)
     frame = frame[frame["category"].isin(["entertainment", "sport", "tech"])]
@@ -97,7 +97,7 @@ def main() -> None:
               "models": args.models, "rows": args.rows, "rounds": []}
     with tempfile.TemporaryDirectory() as tmp:
         rows = make_input(20, Path(tmp) / "in.csv")
-        score = [sys.executable, "-m", "newsframe.serve.cli", "score", str(rows), "--out", str(Path(tmp) / "out.csv"),
+        score = [sys.executable, "-m", "newsframe.cli", "score", str(rows), "--out", str(Path(tmp) / "out.csv"),
                  "--models", args.models]
         for _ in range(args.rounds):
             one = {"python_pass": _wall([sys.executable, "-c", "pass"]),

@@ -63,8 +63,8 @@ def child(rows: int, seed: int, cap_gib: float) -> None:
     import pandas as pd
 
     sys.path.insert(0, str(HERE))
+    from newsframe.core.schema import text_of
     from peers import newsframe_topic_factory
-    from newsframe.train.data import text_of
 
     frame = pd.read_csv(DATA, dtype=str, keep_default_na=False)
     texts, _ = text_of(frame, DATA)

@@ -13,8 +13,7 @@ import csv
 from pathlib import Path
 
 import pandas as pd
-
-from newsframe.train.text import clean_agnews, normalise_for_dedup
+from newsframe.core.text import clean_agnews, normalise_for_dedup
 
 HERE = Path(__file__).resolve().parent
 AG_TOPICS = {"1": "World", "2": "Sports", "3": "Business", "4": "Sci/Tech"}

@@ -1,1 +1,1 @@
-"""Serving side of newsframe: the shared predictor, the HTTP service and batch scoring."""
+"""Serving side of newsframe: the predictor, the HTTP service (`web`) and batch scoring (`batch`)."""

@@ -1,4 +1,8 @@
-"""The one scoring entry point every caller shares: a loaded model version turned into predictions."""
+"""The one scoring entry point every caller shares: a loaded model version turned into predictions.
+
+HTTP results (``predict_one``) and batch columns (``score_frame``) are both shaped here, from the same
+probabilities.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,11 +11,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from newsframe.serve.fastmodel import FastModel, read_fast_model
-from newsframe.train.artifacts import ModelVersion, load_version
-
-OUTPUT_COLUMNS = ("topic", "topic_confidence", "framing", "framing_confidence")
+from newsframe.core.artifacts import ModelVersion, load_version
+from newsframe.core.fast.model import FastModel, read_fast_model
+from newsframe.core.schema import RESULT_TASKS
 
 
 def prediction_columns(frame: pd.DataFrame, input_columns: list[str]) -> pd.DataFrame:
@@ -58,10 +60,9 @@ class Predictor:
     def predict_proba(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Class probabilities per task the version has; columns follow ``labels(task)``.
 
-        Documents go one by one through the fast path: it gives the pipelines' exact probabilities faster than
-        sklearn's batch ``transform`` does for these features (1,324 against 557 documents/s for all three tasks on
-        2,000 AG articles, measured 2026-11-26). Tasks the fast path does not support are scored by their pipeline
-        in one batch call.
+        Documents go one by one through the fast path: it gives the pipelines' exact probabilities, and faster than
+        scikit-learn's batch ``transform`` does for these features (BENCHMARKS.md). Tasks the fast path does not
+        support are scored by their pipeline in one batch call.
         """
         fast = [self.fast.predict(text) for text in texts] if self.fast.tasks else []
         result = {}
@@ -95,24 +96,28 @@ class Predictor:
         return pd.DataFrame(columns)
 
     def predict_one(self, text: str, explain: bool = False) -> dict[str, Any]:
-        """One document: label, confidence and all class scores per task, via the single-document fast path.
+        """One result: ``{"topic": {...}, "framing": {..., "posture": p|null}, "model_version": v}``.
 
-        Same probabilities as ``predict_proba([text])`` (see newsframe.serve.fastpath). With ``explain`` each
-        fast task also carries ``explanation``: {"toward", "against", "low_evidence", "known_terms"}. A task the
-        fast path cannot reproduce (``self.fast.unsupported``) is scored by its pipeline, without explanation.
+        Each task gives label, confidence and all class scores, computed by the single-document fast path (the same
+        probabilities as ``predict_proba([text])``). With ``explain`` each fast task also carries ``explanation``:
+        {"toward", "against", "low_evidence", "known_terms"}. A task the fast path cannot reproduce
+        (``self.fast.unsupported``) is scored by its pipeline, without explanation.
         """
-        result: dict[str, Any] = {}
         fast = self.fast.predict(text, explain=explain)
         probabilities = {task: fast[task][0] if task in fast else self.model.pipelines[task].predict_proba([text])[0]
                          for task in self.model.tasks}
-        explanations = {task: explanation for task, (_, explanation) in fast.items() if explanation is not None}
         posture = probabilities.pop("posture", None)
-        for task, row in probabilities.items():
+        result: dict[str, Any] = {}
+        for task in (t for t in RESULT_TASKS if t in probabilities):
+            row = probabilities[task]
             best = int(row.argmax())
             labels = self.labels(task)
             result[task] = {"label": labels[best], "confidence": float(row[best]),
                             "scores": {label: float(p) for label, p in zip(labels, row)}}
-            if task in explanations:
-                result[task]["explanation"] = explanations[task]
-        result["framing"]["posture"] = None if posture is None else float(posture[self.labels("posture").index("posture")])
+            explanation = fast[task][1] if task in fast else None
+            if explanation is not None:
+                result[task]["explanation"] = explanation
+        if "framing" in result:
+            result["framing"]["posture"] = None if posture is None else float(posture[self.labels("posture").index("posture")])
+        result["model_version"] = self.version
         return result

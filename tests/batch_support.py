@@ -58,10 +58,10 @@ def read_rejects(path: Path) -> list[dict[str, Any]]:
 
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the real ``newsframe`` command (as the console script would) and capture its output."""
-    return subprocess.run([sys.executable, "-m", "newsframe.serve.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "newsframe.cli", *args], capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def cli_popen(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "newsframe.serve.cli", *args],
+    return subprocess.Popen([sys.executable, "-m", "newsframe.cli", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

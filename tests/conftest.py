@@ -5,8 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from newsframe.train.artifacts import LATEST
+from newsframe.core.artifacts import LATEST
 from newsframe.train.config import load_config
 from newsframe.train.trainer import train
 

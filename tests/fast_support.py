@@ -4,8 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-
-from newsframe.train.text import join_text
+from newsframe.core.text import join_text
 
 REPO = Path(__file__).resolve().parent.parent
 EDGE_CASES = [

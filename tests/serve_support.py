@@ -32,7 +32,7 @@ class Server:
         self.log_path = log_dir / f"server-{self.port}.log"
         environ = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSFRAME_", "PROMETHEUS_"))}
         environ.update(env or {})
-        argv = [sys.executable, "-m", "newsframe.serve.cli", command, "--models", str(models), "--host", "127.0.0.1",
+        argv = [sys.executable, "-m", "newsframe.cli", command, "--models", str(models), "--host", "127.0.0.1",
                 "--port", str(self.port), "--workers", str(workers), "--threads", str(threads), "--watch", str(watch)]
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT, env=environ)

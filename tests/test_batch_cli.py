@@ -5,10 +5,9 @@ import io
 from pathlib import Path
 
 import pytest
-
 from batch_support import articles, cli, read_rows, write_input
+from newsframe.cli import main
 from newsframe.serve.batch.progress import Progress
-from newsframe.serve.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +86,7 @@ def test_every_worker_starts_when_the_pool_opens(tiny_models: Path) -> None:
     # (and they load the model) before the first chunk, rather than one after the other behind it.
     import multiprocessing
 
-    from newsframe.serve.batch.local import Scorer
+    from newsframe.serve.batch.engine_local import Scorer
 
     before = set(multiprocessing.active_children())
     with Scorer(str(tiny_models), 2, False) as scorer:
@@ -101,7 +100,7 @@ def test_workers_fork_only_from_a_single_threaded_process() -> None:
     import sys
     import threading
 
-    from newsframe.serve.batch.local import pool_context
+    from newsframe.serve.batch.engine_local import pool_context
 
     if threading.active_count() == 1:
         assert pool_context().get_start_method() == ("fork" if sys.platform.startswith("linux") else "spawn")

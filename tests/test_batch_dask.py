@@ -5,9 +5,8 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from batch_support import articles, cli, read_rejects, read_rows, write_input
-from newsframe.serve.score import score_file
+from newsframe.serve.batch.run import score_file
 
 distributed = pytest.importorskip("distributed")
 

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from batch_support import articles, cli, read_rows, write_input
+from newsframe.core.schema import text_of
+from newsframe.serve.batch.run import score_file
 from newsframe.serve.predictor import Predictor, prediction_columns
-from newsframe.serve.score import score_file
-from newsframe.train.data import text_of
 
 FORMATS = ("csv", "jsonl", "parquet")
 N = 30

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
 from batch_support import cli, read_rejects, read_rows
-from newsframe.serve.score import score_file
+from newsframe.serve.batch.run import score_file
 
 
 def _quiet(_: str) -> None:

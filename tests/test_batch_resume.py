@@ -7,9 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from batch_support import articles, cli, cli_popen, write_input
-from newsframe.serve.score import score_file
+from newsframe.serve.batch.run import score_file
 
 ROWS, CHUNK = 1200, 20
 

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-
 from batch_support import articles, write_input
 from newsframe.serve.batch.source import open_source
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "newsframe.serve.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+    return subprocess.run([sys.executable, "-m", "newsframe.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 def test_train_missing_file_exits_2(tmp_path: Path) -> None:
@@ -71,7 +71,7 @@ def test_score_without_a_model_exits_2(tmp_path: Path, tiny_data: Path) -> None:
 def test_interrupted_training_leaves_no_version(tmp_path: Path) -> None:
     models = tmp_path / "models"
     models.mkdir()
-    proc = subprocess.Popen([sys.executable, "-m", "newsframe.serve.cli", "train", "--out", str(models)],
+    proc = subprocess.Popen([sys.executable, "-m", "newsframe.cli", "train", "--out", str(models)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     assert proc.stdout is not None

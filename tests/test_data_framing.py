@@ -9,10 +9,10 @@ from types import ModuleType
 
 import pandas as pd
 import pytest
-
+from newsframe.core.schema import TASKS
+from newsframe.core.text import normalise_for_dedup
 from newsframe.train.config import TrainConfig
-from newsframe.train.data import TASKS, LabelledData, load_labelled
-from newsframe.train.text import normalise_for_dedup
+from newsframe.train.data import LabelledData, load_labelled
 from newsframe.train.trainer import default_data_files, held_out_split
 
 REPO = Path(__file__).resolve().parent.parent

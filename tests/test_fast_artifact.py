@@ -9,16 +9,14 @@ from typing import Any, Callable
 
 import numpy as np
 import pytest
-
+from newsframe.core.artifacts import LATEST, MANIFEST, load_version, sha256_file
+from newsframe.core.errors import ArtifactError
+from newsframe.core.fast.model import FAST_FILE, FastModel, read_fast_model, write_fast_model
+from newsframe.serve.predictor import Predictor
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
-
-from newsframe.serve.fastmodel import FAST_FILE, FastModel, read_fast_model, write_fast_model
-from newsframe.serve.predictor import Predictor
-from newsframe.train.artifacts import LATEST, MANIFEST, load_version, sha256_file
-from newsframe.train.errors import ArtifactError
 from test_fastpath import EDGE_CASES, bundled_texts
 
 
@@ -59,7 +57,7 @@ def test_saved_fast_path_starts_with_frequent_training_words_known(tiny_models: 
 
 
 def test_frequent_words_need_two_texts_and_come_most_frequent_first() -> None:
-    from newsframe.serve.fast_seed import SeedColumns, frequent_words
+    from newsframe.core.fast.seed import SeedColumns, frequent_words
 
     texts = ["talks talks resume", "talks resume now", "talks once"]
     assert frequent_words(texts, str.split) == ["talks", "resume"]  # "talks" twice in one text counts once

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from newsframe.serve import fast_text, fastmodel
-from newsframe.serve.fast_features import TF_TABLE_SIZE
-from newsframe.serve.fast_text import ColumnLookup, Document, SharedCharColumns, Vocabulary, char_wb_ngrams
-from newsframe.serve.fastmodel import FastModel, aligned_rows
-from newsframe.train.artifacts import ModelVersion, load_version
-
 from fast_support import EDGE_CASES, bundled_texts
+from newsframe.core.artifacts import ModelVersion, load_version
+from newsframe.core.fast import model as fastmodel
+from newsframe.core.fast import text as fast_text
+from newsframe.core.fast.features import TF_TABLE_SIZE
+from newsframe.core.fast.model import FastModel, aligned_rows
+from newsframe.core.fast.text import ColumnLookup, Document, SharedCharColumns, Vocabulary, char_wb_ngrams
 
 WORDS = ["", "a", "ab", "abc", "abcd", "abcde", "abcdef", "naïve", "İstanbul", "東京株価", "🚀🚀", "👩🏽‍🚀", "e\u0301",
          "aaaa", "aaaaaaa", "ababab", "the", "thethe"]

@@ -8,6 +8,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from fast_support import EDGE_CASES, bundled_texts
+from newsframe.core import text as train_text
+from newsframe.core.artifacts import ModelVersion, load_version
+from newsframe.core.fast.features import TF_TABLE_SIZE, sublinear_tf
+from newsframe.core.fast.model import FastModel
+from newsframe.core.fast.task import LOW_EVIDENCE_MIN_KNOWN, FastTask
+from newsframe.core.fast.text import WORD_CACHE_LIMIT, ColumnLookup, Document
+from newsframe.core.nbsvm import NBLinearSVC
+from newsframe.core.text import join_text
+from newsframe.serve.predictor import Predictor
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
@@ -15,18 +25,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
-
-from newsframe.serve.fast_features import TF_TABLE_SIZE, sublinear_tf
-from newsframe.serve.fast_text import WORD_CACHE_LIMIT, ColumnLookup, Document
-from newsframe.serve.fastmodel import FastModel
-from newsframe.serve.fastpath import LOW_EVIDENCE_MIN_KNOWN, FastTask
-from newsframe.serve.predictor import Predictor
-from newsframe.train import text as train_text
-from newsframe.train.artifacts import ModelVersion, load_version
-from newsframe.train.nbsvm import NBLinearSVC
-from newsframe.train.text import join_text
-
-from fast_support import EDGE_CASES, bundled_texts
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
+from newsframe.core.errors import DataError
 from newsframe.train.data import load_labelled
-from newsframe.train.errors import DataError
 
 ROWS = [
     {"id": "a", "headline": "Rebels attack convoy", "body": "Gunmen fired on a convoy.", "topic": "World", "framing": "confrontational"},

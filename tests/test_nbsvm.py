@@ -6,14 +6,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from newsframe.core.errors import ConfigError
+from newsframe.core.nbsvm import NBLinearSVC, log_count_ratio
+from newsframe.core.text import join_text
+from newsframe.train.config import TaskConfig, load_config
+from newsframe.train.model import build_pipeline
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
-
-from newsframe.train.config import TaskConfig, load_config
-from newsframe.train.errors import ConfigError
-from newsframe.train.model import build_pipeline
-from newsframe.train.nbsvm import NBLinearSVC, log_count_ratio
-from newsframe.train.text import join_text
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,8 @@ from typing import Iterator
 
 import pytest
 import requests
-
+from newsframe.core.artifacts import resolve_version
 from newsframe.serve.predictor import Predictor
-from newsframe.train.artifacts import resolve_version
 from serve_support import HEADLINE, Server, assert_error
 
 pytestmark = pytest.mark.slow

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from newsframe.serve.app import DEFAULTS, create_app, load_settings
-from newsframe.train.errors import ArtifactError, ConfigError
+from newsframe.core.errors import ArtifactError, ConfigError
+from newsframe.serve.web.app import DEFAULTS, create_app, load_settings
 from serve_support import HEADLINE, Server
 
 
@@ -49,7 +48,7 @@ def test_apps_share_no_state(tiny_models: Path) -> None:
 
 
 def test_serve_without_a_model_exits_2_with_a_message(tmp_path: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "newsframe.serve.cli", "serve", "--models", str(tmp_path / "none"),
+    run = subprocess.run([sys.executable, "-m", "newsframe.cli", "serve", "--models", str(tmp_path / "none"),
                           "--port", "1"], capture_output=True, text=True, timeout=120)
     assert run.returncode == 2, run.stderr
     assert "models directory not found" in run.stderr and "Traceback" not in run.stderr

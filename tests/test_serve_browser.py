@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from serve_support import HEADLINE, Server
 
 pytestmark = pytest.mark.slow

@@ -13,8 +13,7 @@ from typing import Callable, Iterator
 
 import pytest
 import requests
-
-from newsframe.train.artifacts import LATEST, resolve_version
+from newsframe.core.artifacts import LATEST, resolve_version
 from newsframe.train.config import load_config
 from newsframe.train.trainer import train
 from serve_support import HEADLINE, Server

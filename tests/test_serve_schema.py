@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from serve_support import Server
 
 pytestmark = pytest.mark.slow

@@ -4,11 +4,10 @@ from __future__ import annotations
 import pickle
 
 import pytest
-
+from newsframe.core.errors import ConfigError
+from newsframe.core.text import PREPROCESSORS, get_preprocessor, headline_weighted, join_text, mark_cues
 from newsframe.train.config import FeatureSet, config_from_dict
-from newsframe.train.errors import ConfigError
 from newsframe.train.model import build_features
-from newsframe.train.text import PREPROCESSORS, get_preprocessor, headline_weighted, join_text, mark_cues
 
 EDGE = ["", " ", "a", "?!…", "ΟΔΥΣΣΕΥΣ", "tab\tnew\nline\r\nx  y", "the " * 2000, "Don’t stop", "no.\n\nnot"]
 

@@ -8,11 +8,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
+from newsframe.core.artifacts import LATEST, MANIFEST, load_version, sha256_file
+from newsframe.core.errors import ArtifactError, ConfigError, DataError
 from newsframe.serve.predictor import Predictor
-from newsframe.train.artifacts import LATEST, MANIFEST, load_version, sha256_file
 from newsframe.train.config import config_from_dict, load_config
-from newsframe.train.errors import ArtifactError, ConfigError, DataError
 from newsframe.train.trainer import train
 
 HEADLINES = ["Rebels shell the capital as talks collapse", "Central bank raises interest rates",

@@ -1,13 +1,13 @@
 """Training configuration: defaults, TOML loading with validation, and a plain-dict form for the manifest."""
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from newsframe.train.errors import ConfigError
-from newsframe.train.text import PREPROCESSORS
+import tomllib
+from newsframe.core.errors import ConfigError
+from newsframe.core.text import PREPROCESSORS
 
 CALIBRATIONS = ("sigmoid", "isotonic")
 
@@ -16,7 +16,7 @@ CALIBRATIONS = ("sigmoid", "isotonic")
 class FeatureSet:
     """One TF-IDF feature recipe: word n-grams, character n-grams (within word bounds), or both.
 
-    ``preprocess`` names a function in ``newsframe.train.text.PREPROCESSORS`` (e.g. headline weighting,
+    ``preprocess`` names a function in ``newsframe.core.text.PREPROCESSORS`` (e.g. headline weighting,
     negation and hedge cues) that every vectoriser of the recipe applies instead of plain lowercasing.
     """
 
@@ -39,7 +39,7 @@ class TaskConfig:
     )
     C: tuple[float, ...] = (0.1, 0.3, 1.0)
     class_weight: tuple[str | None, ...] = (None,)
-    # Naive-Bayes feature scaling (newsframe.train.nbsvm): smoothing values to try; None is a plain LinearSVC.
+    # Naive-Bayes feature scaling (newsframe.core.nbsvm): smoothing values to try; None is a plain LinearSVC.
     nb_alpha: tuple[float | None, ...] = (None,)
     calibration: str = "sigmoid"
     calibration_folds: int = 3
@@ -51,11 +51,11 @@ class TaskConfig:
 TOPIC_DEFAULT = TaskConfig(nb_alpha=(0.1,))
 
 # Framing and posture defaults: the winners of the cross-validated comparison in reports/framing_experiments.md
-# (python -m experiments.framing). Word uni/bigrams + char_wb 2-5-grams on text whose headline is written twice,
+# (python -m research.framing). Word uni/bigrams + char_wb 2-5-grams on text whose headline is written twice,
 # with negation scope marking and hedge cue tokens; class weights and isotonic calibration did not help.
 HEADLINE_CUES = FeatureSet("word12+char25 headline2+cues", char_ngram=(2, 5), min_df=2, preprocess="headline2+cues")
 HEADLINE = FeatureSet("word12+char25 headline2", char_ngram=(2, 5), min_df=2, preprocess="headline2")
-# Framing: NB-scaled LinearSVC, alpha 0.3 (the `nb` stage of python -m experiments.framing: combined macro-F1 0.870
+# Framing: NB-scaled LinearSVC, alpha 0.3 (the `nb` stage of python -m research.framing: combined macro-F1 0.870
 # against 0.853 plain at C=0.3; see reports/framing_experiments.md for the nested figures).
 FRAMING_DEFAULT = TaskConfig(feature_sets=(HEADLINE_CUES, HEADLINE), C=(0.3, 1.0), class_weight=(None,), nb_alpha=(0.3,),
                              calibration="sigmoid")

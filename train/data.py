@@ -1,4 +1,4 @@
-"""Labelled-article schema: validate tables, build model text, and account for every row per task."""
+"""Labelled training data: read and validate labelled tables, and account for every row per task."""
 from __future__ import annotations
 
 from collections import Counter
@@ -6,20 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-
-from newsframe.train.errors import DataError
-from newsframe.train.tables import read_table
-from newsframe.train.text import join_text
-
-TEXT_COLUMNS = ("headline", "body", "text")
-LABEL_COLUMNS = ("topic", "framing")
-OPTIONAL_COLUMNS = ("id", "source", "published")
-FRAMING_LABELS = ("cautious", "confrontational")
-POSTURE_NONE = "none"
-POSTURE_LABELS = ("none", "posture")
-REQUIRED_TASKS = LABEL_COLUMNS
-# posture: does the text frame any actor posture at all? Trained from framing labels when 'none' rows exist.
-TASKS = (*REQUIRED_TASKS, "posture")
+from newsframe.core.errors import DataError
+from newsframe.core.schema import FRAMING_LABELS, LABEL_COLUMNS, POSTURE_NONE, TASKS, check_strings, is_missing, text_of
+from newsframe.core.tables import read_table
 
 
 @dataclass
@@ -55,41 +44,6 @@ class LabelledData:
         }
 
 
-def text_of(frame: pd.DataFrame, path: str | Path) -> tuple[pd.Series, pd.Series]:
-    """Model text per row (``text`` column, or headline + body) and a reason for rows that have none.
-
-    Raises DataError when the table has no usable text column or a cell is not a string.
-    """
-    has_text = "text" in frame.columns
-    has_parts = "headline" in frame.columns or "body" in frame.columns
-    if not has_text and not has_parts:
-        found = ", ".join(map(str, frame.columns)) or "(none)"
-        raise DataError(str(path), f"missing text column: need 'text' or 'headline'/'body'; found {found}")
-    for column in TEXT_COLUMNS:
-        if column in frame.columns:
-            _check_strings(frame[column], path, column)
-    headline = frame["headline"] if "headline" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-    body = frame["body"] if "body" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-    joined = pd.Series([join_text(h, b) for h, b in zip(headline, body)], index=frame.index, dtype=object)
-    if has_text:
-        own = frame["text"].map(lambda t: t.strip() if isinstance(t, str) else "")
-        joined = own.where(own != "", joined)
-    reason = joined.map(lambda t: None if t else "no text (headline, body and text all empty)")
-    return joined, reason
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
-
-
-def _check_strings(column: pd.Series, path: str | Path, name: str) -> None:
-    bad = column.map(lambda v: not _missing(v) and not isinstance(v, str))
-    if bad.any():
-        position = int(bad.to_numpy().nonzero()[0][0])
-        value = column.iloc[position]
-        raise DataError(str(path), f"expected text, got {type(value).__name__} {value!r:.40}", row=position + 1, column=name)
-
-
 def load_labelled(paths: list[str | Path]) -> LabelledData:
     """Read and validate labelled files; rows train only the tasks they carry a label for."""
     if not paths:
@@ -103,7 +57,7 @@ def load_labelled(paths: list[str | Path]) -> LabelledData:
         labels = {}
         for task in LABEL_COLUMNS:
             column = frame[task] if task in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-            _check_strings(column, path, task)
+            check_strings(column, path, task)
             labels[task] = column.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
         _check_framing(labels["framing"], path)
         ids = frame["id"].astype(str) if "id" in frame.columns else pd.Series([f"{Path(path).name}:{i + 1}" for i in range(len(frame))], index=frame.index)
@@ -126,7 +80,7 @@ def load_labelled(paths: list[str | Path]) -> LabelledData:
 
 def _check_framing(labels: pd.Series, path: str | Path) -> None:
     allowed = (*FRAMING_LABELS, POSTURE_NONE)
-    bad = labels.map(lambda v: not _missing(v) and v not in allowed)
+    bad = labels.map(lambda v: not is_missing(v) and v not in allowed)
     if bad.any():
         position = int(bad.to_numpy().nonzero()[0][0])
         raise DataError(

@@ -5,9 +5,10 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-from newsframe.train.artifacts import load_version
-from newsframe.train.data import TASKS, load_labelled
-from newsframe.train.errors import DataError
+from newsframe.core.artifacts import load_version
+from newsframe.core.errors import DataError
+from newsframe.core.schema import TASKS
+from newsframe.train.data import load_labelled
 from newsframe.train.metrics import classification_metrics
 from newsframe.train.report import write_report
 

@@ -7,16 +7,15 @@ from dataclasses import asdict
 from typing import Any, Callable
 
 import numpy as np
+from newsframe.core.errors import DataError
+from newsframe.core.nbsvm import NBLinearSVC
+from newsframe.core.text import get_preprocessor
+from newsframe.train.config import FeatureSet, TaskConfig, TrainConfig
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
-
-from newsframe.train.config import FeatureSet, TaskConfig, TrainConfig
-from newsframe.train.errors import DataError
-from newsframe.train.nbsvm import NBLinearSVC
-from newsframe.train.text import get_preprocessor
 
 # Vectorisers share one tokenisation so the serving fast path can mirror it exactly.
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"

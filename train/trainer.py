@@ -9,15 +9,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from sklearn.model_selection import train_test_split
-
-from newsframe.train.artifacts import VersionWriter, library_versions, sha256_file
+from newsframe.core.artifacts import VersionWriter, library_versions, sha256_file
+from newsframe.core.errors import DataError, Interrupted  # noqa: F401 - Interrupted re-exported
+from newsframe.core.fast.model import write_fast_model
+from newsframe.core.schema import REQUIRED_TASKS, TASKS
 from newsframe.train.config import TrainConfig
-from newsframe.train.errors import DataError, Interrupted  # noqa: F401 - Interrupted re-exported
-from newsframe.train.data import REQUIRED_TASKS, TASKS, LabelledData, load_labelled
+from newsframe.train.data import LabelledData, load_labelled
 from newsframe.train.metrics import classification_metrics
 from newsframe.train.model import check_classes, fit_chosen, search
 from newsframe.train.report import write_report
+from sklearn.model_selection import train_test_split
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -89,9 +90,7 @@ def train(data_paths: list[str | Path] | None, config: TrainConfig, out_dir: str
         for task, pipeline in pipelines.items():
             tasks[task]["file"] = writer.dump(f"{task}.joblib", pipeline).name
         # The serving form is compiled here, once per version, so scoring processes need neither the pipelines
-        # nor scikit-learn to start (imported late: serving code depends on training code, not the reverse).
-        from newsframe.serve.fastmodel import write_fast_model
-
+        # nor scikit-learn to start.
         fast = write_fast_model(pipelines, writer.tmp, data.frame["text"].tolist())
         metrics = {t: info["metrics"]["held_out"] for t, info in tasks.items()}
         report_dir = writer.tmp / "report"

@@ -14,8 +14,8 @@ import shutil
 from pathlib import Path
 from typing import Any, Callable
 
+from newsframe.core.errors import DataError
 from newsframe.serve.batch.source import Position
-from newsframe.train.errors import DataError
 
 FORMAT = "newsframe-batch/1"
 JOURNAL = "journal.jsonl"

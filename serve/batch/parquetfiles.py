@@ -6,8 +6,8 @@ from typing import Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from newsframe.train.errors import DataError
+from newsframe.core.errors import DataError
+from newsframe.core.tables import parquet_error
 
 
 def parquet_tables(path: Path, start: int, size: int) -> Iterator[pa.Table]:
@@ -43,7 +43,7 @@ def parquet_schema(files: list[Path]) -> tuple[pa.Schema, int]:
         try:
             parquet = pq.ParquetFile(path)
         except (pa.ArrowException, OSError) as exc:
-            raise DataError(str(path), f"not a readable Parquet file ({exc.__class__.__name__}: {exc})") from None
+            raise parquet_error(path, exc) from None
         here = parquet.schema_arrow.remove_metadata()
         if schema is not None and not here.equals(schema):
             raise DataError(str(path), f"schema differs from {files[0].name}")

@@ -8,9 +8,8 @@ import math
 from typing import Any, Sequence
 
 import pandas as pd
-
-from newsframe.train.data import TEXT_COLUMNS, text_of
-from newsframe.train.errors import DataError
+from newsframe.core.errors import DataError
+from newsframe.core.schema import TEXT_COLUMNS, text_of
 
 NO_TEXT_COLUMN = "missing text column: need 'text' or 'headline'/'body'"
 

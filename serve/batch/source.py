@@ -14,13 +14,12 @@ from typing import Any, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
+from newsframe.core.errors import DataError
+from newsframe.core.schema import TEXT_COLUMNS
+from newsframe.core.tables import parquet_error, table_format
 from newsframe.serve.batch.parquetfiles import parquet_schema, parquet_tables
 from newsframe.serve.batch.rows import model_texts, reject, require_text_column
 from newsframe.serve.batch.textfiles import Record, csv_header, csv_records, jsonl_records, scan_jsonl
-from newsframe.train.data import TEXT_COLUMNS
-from newsframe.train.errors import DataError
-from newsframe.train.tables import table_format
 
 _ARROW_KIND = {"str": pa.string(), "bool": pa.bool_(), "int": pa.int64(), "float": pa.float64()}
 
@@ -176,7 +175,7 @@ class Source:
                 yield Chunk(position.chunk, position, end, valid.cast(self.schema), [t for t in texts if t is not None], rejects)
                 position = end
         except (pa.ArrowException, OSError) as exc:
-            raise DataError(str(path), f"not a readable Parquet file ({exc.__class__.__name__}: {exc})") from None
+            raise parquet_error(path, exc) from None
 
 
 def open_source(path: str | Path) -> Source:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Iterator
 
-from newsframe.train.data import TEXT_COLUMNS
-from newsframe.train.errors import DataError
+from newsframe.core.errors import DataError
+from newsframe.core.schema import TEXT_COLUMNS
 
 BOM = b"\xef\xbb\xbf"
 _BUFFER = 1 << 20

@@ -18,9 +18,8 @@ from typing import Any, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
+from newsframe.core.errors import DataError
 from newsframe.serve.batch.rows import json_default, jsonable
-from newsframe.train.errors import DataError
 
 EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
 
