@@ -5,7 +5,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from newsframe.core.artifacts import LATEST
+from newsframe.serve.web.app import create_app
 from newsframe.train.config import load_config
 from newsframe.train.trainer import train
 
@@ -29,6 +32,17 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory, tiny_data: Path, tiny_
     out = tmp_path_factory.mktemp("models")
     train([tiny_data], load_config(tiny_config_path), out, log=lambda _: None)
     return out
+
+
+@pytest.fixture(scope="session")
+def app(tiny_models: Path) -> Flask:
+    """The HTTP app on the tiny model, for contract tests through Flask's test client (no sockets)."""
+    return create_app({"MODELS": str(tiny_models)})
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
 
 
 @pytest.fixture()

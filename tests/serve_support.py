@@ -81,7 +81,7 @@ def assert_error(response: requests.Response, status: int, code: str) -> dict[st
     """The response is the JSON error shape with this status and code, and shows no traceback."""
     assert response.status_code == status, (response.status_code, response.text[:500])
     assert response.headers["Content-Type"].startswith("application/json")
-    body = response.json()
+    body = response.json() if callable(response.json) else response.json  # requests, or Flask's test client
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
     assert body["error"]["code"] == code, body
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]

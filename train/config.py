@@ -45,18 +45,15 @@ class TaskConfig:
     calibration_folds: int = 3
 
 
-# Topic: naive-Bayes-scaled LinearSVC (NBSVM). In the benchmark run of 2026-11-26 (BENCHMARKS.md, 5-fold CV) the topic
-# pipeline at the setting this search picks (C=0.1, alpha=0.1) scored 88.78% on AG News, against 87.43% for the plain
-# LinearSVC default of the run before and 87.01% for word+char TF-IDF + LinearSVC; 97.89% on BBC News.
+# Topic: naive-Bayes-scaled LinearSVC (NBSVM), chosen by the cross-validated comparison in BENCHMARKS.md.
 TOPIC_DEFAULT = TaskConfig(nb_alpha=(0.1,))
 
-# Framing and posture defaults: the winners of the cross-validated comparison in reports/framing_experiments.md
+# Framing and posture defaults: the winners of the cross-validated comparison in research/reports/framing_experiments.md
 # (python -m research.framing). Word uni/bigrams + char_wb 2-5-grams on text whose headline is written twice,
 # with negation scope marking and hedge cue tokens; class weights and isotonic calibration did not help.
 HEADLINE_CUES = FeatureSet("word12+char25 headline2+cues", char_ngram=(2, 5), min_df=2, preprocess="headline2+cues")
 HEADLINE = FeatureSet("word12+char25 headline2", char_ngram=(2, 5), min_df=2, preprocess="headline2")
-# Framing: NB-scaled LinearSVC, alpha 0.3 (the `nb` stage of python -m research.framing: combined macro-F1 0.870
-# against 0.853 plain at C=0.3; see reports/framing_experiments.md for the nested figures).
+# Framing: NB-scaled LinearSVC, alpha 0.3 (the `nb` stage of python -m research.framing; figures in research/README.md).
 FRAMING_DEFAULT = TaskConfig(feature_sets=(HEADLINE_CUES, HEADLINE), C=(0.3, 1.0), class_weight=(None,), nb_alpha=(0.3,),
                              calibration="sigmoid")
 POSTURE_DEFAULT = TaskConfig(feature_sets=(HEADLINE_CUES, HEADLINE), C=(0.3, 1.0), class_weight=(None,), calibration="sigmoid")

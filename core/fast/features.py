@@ -238,7 +238,3 @@ class FastUnion:
         if self.any_unnormalised:
             norms[self.unnormalised] = 1.0
         return indices, (values / norms.take(segment)).astype(self.dtype)  # float64 quotient rounded to float32
-
-    def member_of(self, column: int) -> FastVectorizer:
-        """The member owning a column (counted from ``start``)."""
-        return self.members[int(self.segment[column])]

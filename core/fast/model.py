@@ -23,8 +23,7 @@ scores those with the pipeline.
 
 Saved with the version: training writes the fast model of every version whose tasks all have one to
 ``fast.pickle`` (listed and hashed in the manifest like the pipelines), so a scoring process loads it with
-numpy alone: in a fresh process, importing the predictor and loading a default-config version took 0.83 s
-this way against 2.49 s through the joblib pipelines and scikit-learn (2026-11-26). The pickle holds the tasks' vocabularies, weights and calibration,
+numpy alone, without importing scikit-learn (start-up figures: BENCHMARKS.md). The pickle holds the tasks' vocabularies, weights and calibration,
 and the seed table of frequent training words (``fast_seed``); the shared union, coefficient blocks and packed
 table are rebuilt from them on load.
 """

@@ -1,8 +1,8 @@
 """Known char_wb columns of the training corpus's frequent words, worked out when a version is trained.
 
 A process that loads a version starts with empty word caches (``fast_text.WordColumns``): the first time it meets a
-word, it makes the word's padded character n-grams and probes each one in the merged vocabularies, about 17 µs a
-word, which dominates the first thousands of documents (a fresh ``newsframe score`` worker, a restarted server).
+word, it makes the word's padded character n-grams and probes each one in the merged vocabularies, which
+dominates the first thousands of documents (a fresh ``newsframe score`` worker, a restarted server).
 ``SeedColumns`` ships those results, per char_wb group, for the words the training texts use at least twice, and
 the group's cache is filled with them at load. A word's columns depend on the word and the vocabularies alone,
 so a seeded word gets the very array the computation would give; any other word is still computed on first

@@ -21,19 +21,11 @@ intercept sum to the decision value, so they are exact, not approximations. ``to
 ones, ``against`` the most negative; ties are ordered by term, then by kind (the union member, ``word``/``char``).
 
 Low evidence — rule: ``low_evidence = known_terms < 3``, where ``known_terms`` counts the distinct word unigrams of
-the text that the task's model knows (a model without word features counts the text's distinct words). How it was
-chosen: ``python benchmarks/low_evidence.py --models DIR`` refits the chosen configuration of a default-config
-version on the trainer's own training split and scores every held-out row whole and cut to its first 1..8 words
-(output for version 20261125T213516Z-02c14c: benchmarks/results/low_evidence.txt). Held-out accuracy by known_terms
-0 / 1 / 2 / 3 / 6-9 / 10+ was: topic 0.34 / 0.59 / 0.62 / 0.68 / 0.80 / 0.87 (4 classes); framing 0.51 / 0.61 / 0.68
-/ 0.72 / 0.85 / 0.86 (majority class 0.57); posture 0.63 / 0.67 / 0.67 / 0.74 / 0.81 / 0.86 (majority 0.58). In all
-nine cells with 0-2 known words the mean calibrated confidence overstated accuracy, by 6 to 16 points, and with 0-1
-the binary tasks were within 9 points of their majority rate; with 3 known words the gap is 1 (topic), 4 (posture)
-and 7 (framing) points, and it keeps shrinking. So 0-2 known words is where the output is a guess that looks
-confident. On the 6,080 AG News headlines the rule flags 92-99% of the 1-2 word ones (the rest split into more
-tokens, e.g. "Wal-Mart"), 6-37% of the 3-5 word ones and 0.1-4% of the 6-10 word ones, depending on the task.
-Confidence itself is no substitute: with no known word the output is the intercept's calibrated prior, which can
-look confident.
+the text that the task's model knows (a model without word features counts the text's distinct words). With 0-2
+known words the calibrated confidence overstates held-out accuracy and the binary tasks are close to their majority
+rate, so the output is a guess that looks confident; with no known word it is the intercept's calibrated prior.
+Confidence itself is no substitute. The measurement behind the threshold: ``python benchmarks/low_evidence.py
+--models DIR`` (results and reading in BENCHMARKS.md).
 """
 from __future__ import annotations
 
