@@ -4,7 +4,7 @@ Usage (from the repository root; single process):
     python -m research.framing                 # every stage, then the report
     python -m research.framing --stage aux     # one stage (others are kept from the last run)
 
-Writes reports/framing_experiments.json (all figures) and reports/framing_experiments.md (tables).
+Writes research/reports/framing_experiments.json (all figures) and reports/framing_experiments.md (tables).
 Every figure is 5-fold stratified CV (folds stratified by source x label, seed 0) unless a table says otherwise.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
-from experiments import corpus
+from research import corpus
 from newsframe.train.config import FeatureSet
 
 from research.cv import (
@@ -34,7 +34,7 @@ from research.cv import (
 )
 from research.report import write_markdown
 
-REPORTS = Path(__file__).resolve().parent.parent / "reports"
+REPORTS = Path(__file__).resolve().parent / "reports"
 RESULTS = REPORTS / "framing_experiments.json"
 CS = (0.3, 1.0, 3.0)
 WORD = FeatureSet("word12")
@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> None:
         elif stage == "posture":
             stage_posture(posture_frame(everything), results)
         elif stage in ("gap", "gap2"):
-            from experiments import gap
+            from research import gap
             getattr(gap, f"stage_{stage}")(framing, results)
         elif stage == "posture_cameo":
             stage_posture_cameo(everything, results)

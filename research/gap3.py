@@ -7,7 +7,7 @@ A screen: plain out-of-fold macro-F1 on the 5 outer folds of the other stages (`
 "framing")``, seed 0): fit on 4 folds, score the 5th. The shipped features (word12+char25 headline2+cues) are
 fitted once per fold and shared by every variant. Every classifier is sigmoid-calibrated like the product
 (CalibratedClassifierCV, StratifiedKFold(3), ensemble=False). Picking the best row of a screen on the same folds
-is optimistic. Writes reports/framing_gap3.json.
+is optimistic. Writes research/reports/framing_gap3.json.
 
 Variants:
 1. baseline: NBLinearSVC alpha 0.3, C 0.3 (``Clf(C=0.3, nb_alpha=0.3)``), the ``nb`` stage's 0.870 row.
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
-from experiments import corpus
+from research import corpus
 from newsframe.core.nbsvm import NBLinearSVC
 from newsframe.train.model import TOKEN_PATTERN
 from scipy import sparse
@@ -43,7 +43,7 @@ from sklearn.svm import LinearSVC
 from research.cv import POSITIVE, Clf, feature_builder, macro_f1, stratified_splits
 from research.framing import BOTH
 
-OUT = Path(__file__).resolve().parent.parent / "reports"
+OUT = Path(__file__).resolve().parent / "reports"
 FS = replace(BOTH, name="word12+char25 headline2+cues", preprocess="headline2+cues")
 LABEL = "framing"
 SEED = 0

@@ -3,9 +3,9 @@
 Usage (from the repository root; single process, one core):
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python -m research.gap4
 
-Same protocol as ``experiments.gap3``: plain out-of-fold macro-F1 on the 5 outer folds of the other stages
+Same protocol as ``research.gap3``: plain out-of-fold macro-F1 on the 5 outer folds of the other stages
 (``stratified_splits(framing, "framing")``, seed 0), the shipped features (word12+char25 headline2+cues) and the
-shipped classifier at the nested run's pick (calibrated NBLinearSVC, alpha 0.3, C 0.3). Writes reports/framing_gap4.json.
+shipped classifier at the nested run's pick (calibrated NBLinearSVC, alpha 0.3, C 0.3). Writes research/reports/framing_gap4.json.
 
 1. Learning curve: each fold's training part keeps every CAMEO row and a random share (25, 50, 75, 100%) of its
    annotated news rows (AG and BBC sampled separately), 3 draws per share; the test folds are unchanged. If F1 on
@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from experiments import corpus
+from research import corpus
 from newsframe.core.text import join_text, normalise_for_dedup
 from scipy import sparse
 from sklearn.cluster import MiniBatchKMeans
