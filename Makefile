@@ -10,10 +10,12 @@ run:
 	$(PYTHON) -m pip install -e .
 	newsframe up --models $(MODELS) --port $(PORT)
 
-# Install with test extras (and Chromium for the browser test), then run the whole suite.
+# Install with test extras and the Debian packages the tests use (Chromium for the browser tests, PostgreSQL for the
+# feedback store), start a throwaway PostgreSQL server, then run the whole suite against it and SQLite.
 test: system-deps
 	$(PYTHON) -m pip install -e '.[test]'
-	$(PYTHON) -m pytest
+	NEWSFRAME_TEST_POSTGRES="$$(bash .ci/postgres.sh)" $(PYTHON) -m pytest
 
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium postgresql; }

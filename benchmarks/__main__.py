@@ -34,7 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 PARTS = ("peers", "serving", "batch", "training")
-BENCH_PYTHON = os.environ.get("BENCH_VENV", str(Path(__file__).resolve().parent.parent / ".bench-venv")) + "/bin/python"
+BENCH_PYTHON = os.environ.get("BENCH_VENV", str(Path(__file__).resolve().parent.parent.parent / "newsframe-bench-venv")) + "/bin/python"
 
 
 # ----------------------------------------------------------------- machine

@@ -5,7 +5,7 @@ builds were seen to train to NaN or near-chance accuracy from Python).
 Runs under the bench venv (setup_peers.sh builds both the Python module and the
 CLI, bin/fasttext, from the 0.9.2 source distribution):
 
-  .bench-venv/bin/python benchmarks/check_fasttext.py
+  ../newsframe-bench-venv/bin/python benchmarks/check_fasttext.py
 
 On AG News (dev.csv, stratified 5-fold CV, seed 0) it trains the Joulin et al.
 2016 AG setup (dim 10, lr 0.25, wordNgrams 2, minCount 1, bucket 10M, one

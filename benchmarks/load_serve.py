@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--models", default="/tmp/fm", help="models directory trained with the default config")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=1, help=">1: gthread workers (default: newsframe's gevent worker)")
+    ap.add_argument("--sync", action="store_true",
+                    help="for comparison: the same app under plain gunicorn sync workers (the front before issue 19)")
     ap.add_argument("--connections", default="1,8", help="comma-separated connection counts")
     ap.add_argument("--scenarios", default="single,batch64", help="comma-separated: single, batch64")
     ap.add_argument("--duration", type=float, default=10.0, help="seconds per cell")
@@ -91,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSFRAME_", "PROMETHEUS_"))}
     command = [sys.executable, "-m", "newsframe.cli", "serve", "--models", args.models, "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(args.workers), "--threads", str(args.threads), "--watch", "0"]
+    if args.sync:
+        env["NEWSFRAME_MODELS"] = args.models
+        command = [sys.executable, "-m", "gunicorn", "--preload", "-k", "sync", "-w", str(args.workers),
+                   "-b", f"127.0.0.1:{port}", "newsframe.serve.web.app:create_app()"]
     log = tempfile.NamedTemporaryFile(prefix="load_serve-", suffix=".log", delete=False)
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     cells, exit_code = [], 0
@@ -103,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         assert len(post(base + "/v1/predict", bodies["batch64"])["results"]) == 64
         version = answer["model_version"]
         tool = args.tool if args.tool != "auto" else ("wrk" if have_wrk() else "python")
-        print(f"model {version}; gunicorn {args.workers} worker(s) x {args.threads} thread(s); {tool}; "
+        front = "sync" if args.sync else ("gthread" if args.threads > 1 else "gevent (NewsframeWorker)")
+        print(f"model {version}; gunicorn {front}, {args.workers} worker(s) x {args.threads} thread(s); {tool}; "
               f"{args.duration:g} s per cell; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
         for scenario in args.scenarios.split(","):
             body = bodies[scenario]
@@ -137,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         os.unlink(log.name)
     result = {"command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
               "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "model_version": version if cells else None,
-              "workers": args.workers, "threads": args.threads, "cpus": os.cpu_count(),
+              "workers": args.workers, "threads": args.threads, "sync": args.sync, "cpus": os.cpu_count(),
               "load_average_after": os.getloadavg(), "python": platform.python_version(), "cells": cells}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -58,7 +58,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_FT_PYTHON = os.environ.get("BENCH_VENV", str(Path(__file__).resolve().parent.parent / ".bench-venv")) + "/bin/python"
+DEFAULT_FT_PYTHON = os.environ.get("BENCH_VENV", str(Path(__file__).resolve().parent.parent.parent / "newsframe-bench-venv")) + "/bin/python"
 
 FT_PAPER = dict(dim=10, lr=0.25, epoch=5, minCount=1, bucket=10_000_000, loss="softmax")
 FT_GRID = {"lr": [0.25, 0.5, 1.0], "epoch": [5, 10, 25, 50]}

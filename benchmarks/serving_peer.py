@@ -6,8 +6,8 @@ server hands the model a DataFrame), trained on all of AG News dev.csv.
 
 Runs under the bench venv, which has mlflow (benchmarks/setup_peers.sh):
 
-  .bench-venv/bin/python benchmarks/serving_peer.py            # -> benchmarks/results/serving_peer.json
-  .bench-venv/bin/python benchmarks/serving_peer.py --duration 2 --connections 1,8   # quick look
+  ../newsframe-bench-venv/bin/python benchmarks/serving_peer.py            # -> benchmarks/results/serving_peer.json
+  ../newsframe-bench-venv/bin/python benchmarks/serving_peer.py --duration 2 --connections 1,8   # quick look
 
 Steps: train; log the model to an MLflow tracking store outside the repo
 ($BENCH_MLFLOW_DIR, default /work/bench-mlflow); start

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the benchmark peers in a virtualenv OUTSIDE the repository (issue 6).
 #
-#   bash benchmarks/setup_peers.sh            # -> .bench-venv in the checkout (override: BENCH_VENV=/path)
+#   bash benchmarks/setup_peers.sh            # -> newsframe-bench-venv beside the checkout (override: BENCH_VENV=/path)
 #   bash benchmarks/setup_peers.sh --check    # ... then check fastText against its CLI (~2 min)
 #
 # What it installs there:
@@ -17,7 +17,7 @@
 # Not for CI: it builds C++ (~2 min on 2 cores) and downloads ~300 MB.
 set -euo pipefail
 
-VENV="${BENCH_VENV:-$(cd "$(dirname "$0")/.." && pwd)/.bench-venv}"
+VENV="${BENCH_VENV:-$(cd "$(dirname "$0")/../.." && pwd)/newsframe-bench-venv}"
 PY="${BENCH_PYTHON:-python3}"
 MAIN_PYTHON="${MAIN_PYTHON:-python3}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -9,9 +9,11 @@ import os
 import sys
 import traceback
 
+from newsframe.cli.queue import add_queue
 from newsframe.cli.score import add_score
 from newsframe.cli.serve import add_serve
 from newsframe.cli.train import add_evaluate, add_train
+from newsframe.cli.trends import add_trends
 from newsframe.core.errors import EXIT_BAD_INPUT, EXIT_FAILURE, Interrupted, NewsframeError
 
 
@@ -22,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_evaluate(sub)
     add_score(sub)
     add_serve(sub)
+    add_queue(sub)
+    add_trends(sub)
     return parser
 
 

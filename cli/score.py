@@ -16,6 +16,8 @@ def add_score(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="OUTPUT", help="output file (Dask: directory); its extension picks the format")
     p.add_argument("--models", default="models", metavar="DIR")
     p.add_argument("--scores", action="store_true", help="add one probability column per label")
+    p.add_argument("--actors", action="store_true",
+                   help="also write <OUTPUT stem>.actors.<ext>: one row per (input row, actor) with role and framing")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (Dask local cluster: workers; default 1)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run from its last finished chunk")
     p.add_argument("--engine", choices=ENGINES, default="local", help="local processes or Dask distributed (default: local)")
@@ -28,6 +30,6 @@ def add_score(sub: argparse._SubParsersAction) -> None:
 def run_score(args: argparse.Namespace) -> int:
     """Run, print the summary line, return 0 (all scored) or 3 (some rows rejected)."""
     summary = score_file(args.input, args.out, args.models, scores=args.scores, jobs=args.jobs, resume=args.resume,
-                         engine=args.engine, scheduler=args.scheduler, chunk_size=args.chunk_size)
+                         engine=args.engine, scheduler=args.scheduler, chunk_size=args.chunk_size, actors=args.actors)
     print(summary.line(), flush=True)
     return summary.exit_code

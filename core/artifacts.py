@@ -79,14 +79,20 @@ class VersionWriter:
         joblib.dump(obj, path)
         return path
 
-    def commit(self, manifest: dict[str, Any]) -> Path:
-        """Hash every file, write the manifest, rename into place, then atomically repoint ``latest``."""
+    def commit(self, manifest: dict[str, Any], move_latest: bool = True) -> Path:
+        """Hash every file, write the manifest, rename into place, then atomically repoint ``latest``.
+
+        With ``move_latest=False`` the version is published beside the others and ``latest`` stays where it was
+        (``train --promote-if-better`` when the new version is worse).
+        """
         files = sorted(p for p in self.tmp.rglob("*") if p.is_file())
         manifest = {"format": FORMAT, "version": self.version, **manifest,
                     "files": {p.relative_to(self.tmp).as_posix(): sha256_file(p) for p in files}}
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False), encoding="utf-8")
         final = self.models_dir / self.version
         os.replace(self.tmp, final)
+        if not move_latest:
+            return final
         link = self.models_dir / f"{TMP_PREFIX}{LATEST}-{uuid.uuid4().hex[:6]}"
         os.symlink(self.version, link)
         os.replace(link, self.models_dir / LATEST)

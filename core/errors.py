@@ -5,6 +5,12 @@ or model; 3 finished, but some input rows were rejected (batch scoring).
 """
 from __future__ import annotations
 
+import errno
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_REJECTS = 0, 1, 2, 3
 
 
@@ -43,3 +49,36 @@ class Interrupted(BaseException):
 
 class ArtifactError(NewsframeError):
     """A model version is missing, incomplete, tampered with, or built with incompatible libraries."""
+
+
+class StorageError(NewsframeError):
+    """A file cannot be written because its filesystem is full, over quota or read-only; the message names it."""
+
+
+# errno values that mean "this filesystem takes no more writes", whatever the file.
+NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
+
+
+def storage_error(exc: BaseException, path: str | Path) -> StorageError | None:
+    """A StorageError naming the file (the one the OSError names, else ``path``) if ``exc`` means no space."""
+    if not isinstance(exc, OSError):
+        return None
+    code = exc.errno if exc.errno in NO_SPACE_ERRNOS else next(
+        (n for n in NO_SPACE_ERRNOS if f"[Errno {n}]" in str(exc)), None)  # pyarrow keeps errno in the text only
+    if code is None:
+        return None
+    where = exc.filename or path
+    return StorageError(f"{where}: cannot write: {os.strerror(code).lower()} (errno {code}); "
+                        "free some space there or write elsewhere")
+
+
+@contextmanager
+def writing(path: str | Path) -> Iterator[None]:
+    """Turn an out-of-space OSError inside the block into a :class:`StorageError` naming the file or ``path``."""
+    try:
+        yield
+    except OSError as exc:
+        error = storage_error(exc, path)
+        if error is None:
+            raise
+        raise error from None

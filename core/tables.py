@@ -66,16 +66,19 @@ def _parse_csv(text: str, path: Path) -> pd.DataFrame:
         raise DataError(str(path), "file is empty") from None
 
 
+def json_object(line: str, path: str | Path, number: int) -> dict | None:
+    """One JSON Lines line as an object (None for a blank line), or DataError naming the line."""
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise DataError(str(path), f"invalid JSON: {exc.msg}", row=number) from None
+    if not isinstance(record, dict):
+        raise DataError(str(path), f"expected a JSON object, got {type(record).__name__}", row=number)
+    return record
+
+
 def _parse_jsonl(text: str, path: Path) -> pd.DataFrame:
-    records = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(str(path), f"invalid JSON: {exc.msg}", row=number) from None
-        if not isinstance(record, dict):
-            raise DataError(str(path), f"expected a JSON object, got {type(record).__name__}", row=number)
-        records.append(record)
-    return pd.DataFrame.from_records(records)
+    records = [json_object(line, path, number) for number, line in enumerate(text.splitlines(), start=1)]
+    return pd.DataFrame.from_records([r for r in records if r is not None])

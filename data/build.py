@@ -3,8 +3,8 @@
 Usage: python data/build.py [--shared ../shared/data]
 
 Writes data/topic/ag_news.csv, data/framing/cameo.csv and data/framing/annotated.csv (the hand-annotated
-AG News World/Business and BBC politics/business items, joined to their text from the raw sources).
-Deterministic: the same sources and annotation files give the same bytes.
+AG News items of all four sections and BBC articles of all five categories, joined to their text from the raw
+sources). Deterministic: the same sources and annotation files give the same bytes.
 """
 from __future__ import annotations
 
@@ -51,14 +51,19 @@ def build_cameo(shared: Path) -> pd.DataFrame:
 
 
 ANNOTATIONS = HERE / "framing" / "annotations"
-CODEBOOK_VERSION = "1.0"  # the version every pass-1 and pass-2 label in annotations/ was made under
-ADJUDICATION_VERSION = "1.1"  # pass-1/pass-2 disagreements were read again and decided under codebook 1.1
-# pass-1 file -> annotator code (A-C split AG News; D re-annotated the blind 300 and annotated BBC)
-PASS1_FILES = {"pass1_ag_part1.csv": "A", "pass1_ag_part2.csv": "B", "pass1_ag_part3.csv": "C", "pass1_bbc.csv": "D"}
-PASS2_FILE = "pass2_blind300.csv"
+# pass-1 file -> (annotator code, codebook version it was labelled under). A-C split AG World/Business, D annotated
+# BBC politics/business (1.0); E, F and G annotated the stream sections: AG Sports, AG Sci/Tech, BBC sport/tech/
+# entertainment (1.1).
+PASS1_FILES = {"pass1_ag_part1.csv": ("A", "1.0"), "pass1_ag_part2.csv": ("B", "1.0"), "pass1_ag_part3.csv": ("C", "1.0"),
+               "pass1_bbc.csv": ("D", "1.0"), "pass1_ag_sports.csv": ("E", "1.1"), "pass1_ag_scitech.csv": ("F", "1.1"),
+               "pass1_bbc_stream.csv": ("G", "1.1")}
+# blind pass-2 file -> annotator code; each re-annotated a seeded random 300 of pass-1 items without seeing them
+PASS2_FILES = {"pass2_blind300.csv": "D", "pass2_blind_stream300.csv": "H"}
+# adjudication file -> codebook version the pass-1/pass-2 disagreements it holds were decided under
+ADJUDICATION_FILES = {"adjudication.csv": "1.1", "adjudication_stream.csv": "1.2"}
 BBC_LEAD_MIN, BBC_LEAD_MAX = 350, 700  # BBC items were judged on title + first ~350-700 characters
-ANNOTATED_COLUMNS = ["id", "headline", "body", "framing", "source", "codebook_version", "annotation_pass",
-                     "annotator", "blind_recheck"]
+ANNOTATED_COLUMNS = ["id", "headline", "body", "framing", "source", "section", "codebook_version", "annotation_pass",
+                     "annotator", "blind_recheck", "blind_annotator"]
 
 
 def bbc_lead(text: str, low: int = BBC_LEAD_MIN, high: int = BBC_LEAD_MAX) -> str:
@@ -81,44 +86,49 @@ def bbc_lead(text: str, low: int = BBC_LEAD_MIN, high: int = BBC_LEAD_MAX) -> st
 
 
 def read_annotations() -> pd.DataFrame:
-    """Final label per item: pass 1, or the adjudicated label where the blind pass 2 disagreed with pass 1.
+    """Final label per item: pass 1, or the adjudicated label where a blind pass 2 disagreed with pass 1.
 
-    Also the pass-1 annotator, the blind pass-2 label (``blind_recheck``), codebook version and pass.
+    Also the pass-1 annotator, the blind pass-2 label (``blind_recheck``) and its annotator, codebook version and pass.
     """
     parts = []
-    for name, annotator in PASS1_FILES.items():
+    for name, (annotator, version) in PASS1_FILES.items():
         part = pd.read_csv(ANNOTATIONS / name, dtype=str)
-        parts.append(part.assign(annotator=annotator))
+        parts.append(part.assign(annotator=annotator, codebook_version=version))
     labels = pd.concat(parts, ignore_index=True).rename(columns={"item_id": "id", "label": "framing"})
     if labels["id"].duplicated().any():
         raise SystemExit(f"items annotated twice in pass 1: {labels.loc[labels['id'].duplicated(), 'id'].tolist()[:5]}")
-    blind = pd.read_csv(ANNOTATIONS / PASS2_FILE, dtype=str).rename(columns={"item_id": "id", "label": "blind_recheck"})
+    blind = pd.concat([pd.read_csv(ANNOTATIONS / name, dtype=str).assign(blind_annotator=code)
+                       for name, code in PASS2_FILES.items()], ignore_index=True)
+    blind = blind.rename(columns={"item_id": "id", "label": "blind_recheck"})
     missing = set(blind["id"]) - set(labels["id"])
-    if missing:
-        raise SystemExit(f"pass-2 items without a pass-1 label: {sorted(missing)[:5]}")
+    if missing or blind["id"].duplicated().any():
+        raise SystemExit(f"pass-2 items without a pass-1 label, or re-annotated twice: {sorted(missing)[:5]}")
     labels = labels.merge(blind, on="id", how="left")
-    labels["codebook_version"], labels["annotation_pass"] = CODEBOOK_VERSION, "pass1"
-    decided = pd.read_csv(ANNOTATIONS / "adjudication.csv", dtype=str).set_index("item_id")["label"]
+    labels["annotation_pass"] = "pass1"
+    decided = pd.concat([pd.read_csv(ANNOTATIONS / name, dtype=str).assign(version=version)
+                         for name, version in ADJUDICATION_FILES.items()], ignore_index=True).set_index("item_id")
     disagree = labels.loc[labels["blind_recheck"].notna() & (labels["blind_recheck"] != labels["framing"]), "id"]
-    if set(disagree) != set(decided.index):
-        raise SystemExit("adjudication.csv must decide exactly the pass-1/pass-2 disagreements")
-    chosen = labels["id"].map(decided)
-    labels.loc[chosen.notna(), ["framing", "codebook_version", "annotation_pass"]] = [None, ADJUDICATION_VERSION, "adjudicated"]
-    labels["framing"] = labels["framing"].fillna(chosen)
+    if set(disagree) != set(decided.index) or decided.index.duplicated().any():
+        raise SystemExit("the adjudication files must decide exactly the pass-1/pass-2 disagreements, once each")
+    chosen = labels["id"].map(decided["label"])
+    labels.loc[chosen.notna(), "codebook_version"] = labels.loc[chosen.notna(), "id"].map(decided["version"])
+    labels.loc[chosen.notna(), "annotation_pass"] = "adjudicated"
+    labels["framing"] = chosen.fillna(labels["framing"])
     return labels
 
 
 def build_annotated(shared: Path, ag: pd.DataFrame, others: list[pd.Series]) -> tuple[pd.DataFrame, int]:
-    """The annotated framing corpus: id, headline, body, framing, source, codebook version, pass, annotator.
+    """The annotated framing corpus: id, headline, body, framing, source, section, codebook version, pass, annotators.
 
-    AG rows carry no topic here (they train topic from data/topic/ag_news.csv). Rows whose normalised text
+    ``section`` is the AG News topic or the BBC category the item was published under. AG rows carry no topic here (they train topic from data/topic/ag_news.csv). Rows whose normalised text
     repeats an earlier row (by id order), or a text in ``others`` (e.g. the CAMEO sentences), are dropped;
     for BBC the normalised lead alone also counts, since some copies differ only in the title.
     """
     bbc = pd.read_csv(shared / "bbc_news" / "bbc_news.csv", dtype=str, keep_default_na=False)
     bbc = pd.DataFrame({"id": "bbc-" + bbc["category"] + "-" + bbc["file_id"], "headline": bbc["title"].str.strip(),
-                        "body": bbc["text"].map(bbc_lead), "source": "bbc_news"})
-    texts = pd.concat([ag[["id", "headline", "body"]].assign(source="ag_news"), bbc], ignore_index=True)
+                        "body": bbc["text"].map(bbc_lead), "source": "bbc_news", "section": bbc["category"]})
+    ag = ag.rename(columns={"topic": "section"})[["id", "headline", "body", "section"]].assign(source="ag_news")
+    texts = pd.concat([ag, bbc], ignore_index=True)
     labels = read_annotations()
     unknown = set(labels["id"]) - set(texts["id"])
     if unknown:
@@ -148,8 +158,8 @@ def main() -> None:
     print(f"cameo: {len(cameo)} rows {cameo.framing.value_counts(dropna=False).to_dict()}")
     annotated, dropped = build_annotated(args.shared, ag, [cameo["text"]])
     annotated.to_csv(HERE / "framing" / "annotated.csv", index=False, lineterminator="\n")
-    counts = annotated.groupby("source")["framing"].value_counts().to_dict()
-    print(f"annotated: {len(annotated)} rows ({dropped} duplicate texts dropped) {counts}")
+    counts = annotated.groupby(["source", "section"])["framing"].value_counts().unstack(fill_value=0)
+    print(f"annotated: {len(annotated)} rows ({dropped} duplicate texts dropped)\n{counts.to_string()}")
 
 
 if __name__ == "__main__":

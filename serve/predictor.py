@@ -6,14 +6,19 @@ probabilities.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from newsframe.core.artifacts import ModelVersion, load_version
+from newsframe.core.decision import NONE_LABEL, is_none, posture_threshold
 from newsframe.core.fast.model import FastModel, read_fast_model
 from newsframe.core.schema import RESULT_TASKS
+
+if TYPE_CHECKING:
+    from newsframe.serve.actors import ActorScorer
 
 
 def prediction_columns(frame: pd.DataFrame, input_columns: list[str]) -> pd.DataFrame:
@@ -57,6 +62,18 @@ class Predictor:
     def has_posture(self) -> bool:
         return "posture" in self.model.tasks
 
+    @property
+    def none_threshold(self) -> float | None:
+        """The version's posture threshold: below it the framing label is ``none`` (None: two-way labels)."""
+        return posture_threshold(self.model.manifest)
+
+    @cached_property
+    def actors(self) -> ActorScorer:
+        """The actor finder for this version (its dictionary loaded on first use; see :mod:`newsframe.serve.actors`)."""
+        from newsframe.serve.actors import ActorScorer
+
+        return ActorScorer(self)
+
     def predict_proba(self, texts: list[str]) -> dict[str, np.ndarray]:
         """Class probabilities per task the version has; columns follow ``labels(task)``.
 
@@ -64,12 +81,11 @@ class Predictor:
         scikit-learn's batch ``transform`` does for these features (BENCHMARKS.md). Tasks the fast path does not
         support are scored by their pipeline in one batch call.
         """
-        fast = [self.fast.predict(text) for text in texts] if self.fast.tasks else []
+        fast = self.fast.proba_many(texts) if self.fast.tasks else {}
         result = {}
         for task in self.model.tasks:
             if task in self.fast.tasks:
-                width = len(self.labels(task))
-                result[task] = np.vstack([row[task][0] for row in fast]) if fast else np.empty((0, width))
+                result[task] = fast[task]
             else:
                 result[task] = self.model.pipelines[task].predict_proba(texts)
         return result
@@ -78,7 +94,8 @@ class Predictor:
         """The output columns for a batch of texts (plus one ``<task>_score_<label>`` column per label if asked).
 
         Columns: topic, topic_confidence, framing, framing_confidence, then framing_posture (the probability
-        that the text frames any posture) when the version has a posture model.
+        that the text frames any posture) when the version has a posture model. With a posture threshold, framing is
+        ``none`` where framing_posture is below it, and framing_confidence is then 1 - framing_posture.
         """
         columns: dict[str, Any] = {}
         probabilities = self.predict_proba(texts)
@@ -92,7 +109,13 @@ class Predictor:
                 for j, label in enumerate(labels):
                     columns[f"{task}_score_{label}"] = proba[:, j].round(6)
         if posture is not None:
-            columns["framing_posture"] = posture[:, self.labels("posture").index("posture")].round(6)
+            p_posture = posture[:, self.labels("posture").index("posture")]
+            columns["framing_posture"] = p_posture.round(6)
+            threshold = self.none_threshold
+            if threshold is not None and "framing" in columns:
+                below = p_posture < threshold
+                columns["framing"] = np.where(below, NONE_LABEL, columns["framing"]).astype(object)
+                columns["framing_confidence"] = np.where(below, 1.0 - p_posture, columns["framing_confidence"]).round(6)
         return pd.DataFrame(columns)
 
     def predict_one(self, text: str, explain: bool = False) -> dict[str, Any]:
@@ -119,5 +142,7 @@ class Predictor:
                 result[task]["explanation"] = explanation
         if "framing" in result:
             result["framing"]["posture"] = None if posture is None else float(posture[self.labels("posture").index("posture")])
+            if is_none(result["framing"]["posture"], self.none_threshold):  # scores for the two postures stay
+                result["framing"].update(label=NONE_LABEL, confidence=1.0 - result["framing"]["posture"])
         result["model_version"] = self.version
         return result

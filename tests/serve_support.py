@@ -26,14 +26,14 @@ class Server:
     """One ``newsframe serve`` process; ``stop()`` sends SIGTERM and returns the exit code."""
 
     def __init__(self, models: Path, log_dir: Path, *, workers: int = 2, threads: int = 1, watch: float = 0.0,
-                 env: dict[str, str] | None = None, command: str = "serve") -> None:
+                 env: dict[str, str] | None = None, command: str = "serve", args: tuple[str, ...] = ()) -> None:
         self.models, self.port = models, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"server-{self.port}.log"
         environ = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSFRAME_", "PROMETHEUS_"))}
         environ.update(env or {})
         argv = [sys.executable, "-m", "newsframe.cli", command, "--models", str(models), "--host", "127.0.0.1",
-                "--port", str(self.port), "--workers", str(workers), "--threads", str(threads), "--watch", str(watch)]
+                "--port", str(self.port), "--workers", str(workers), "--threads", str(threads), "--watch", str(watch), *args]
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(argv, stdout=self._log, stderr=subprocess.STDOUT, env=environ)
 
@@ -46,7 +46,7 @@ class Server:
             try:
                 if requests.get(self.url + "/readyz", timeout=2).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or no worker booted yet
                 pass
             time.sleep(0.1)
         raise TimeoutError(f"server not ready after {timeout} s:\n{self.log()}")

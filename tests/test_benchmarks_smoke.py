@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-BENCH_PYTHON = Path(os.environ.get("BENCH_VENV", "/work/bench-venv")) / "bin" / "python"
+BENCH_PYTHON = Path(os.environ.get("BENCH_VENV", str(Path(__file__).resolve().parent.parent.parent / "newsframe-bench-venv"))) / "bin" / "python"
 
 
 def _venv_has(module: str) -> bool:

@@ -44,7 +44,7 @@ def test_train_then_evaluate_then_score(tmp_path: Path, tiny_data: Path, tiny_co
     result = run("evaluate", "--models", str(models), "--data", str(tiny_data), "--out", str(tmp_path / "eval"))
     assert result.returncode == 0, result.stderr
     metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text())
-    assert set(metrics["metrics"]) == {"topic", "framing", "posture"}
+    assert set(metrics["metrics"]) == {"topic", "framing", "posture", "document"}  # document: the three-way label
     assert (tmp_path / "eval" / "framing_reliability.png").stat().st_size > 1000
 
     out = tmp_path / "scored.parquet"

@@ -1,10 +1,11 @@
-"""The compiled loops of the fast path (serve/_kernels.pyx) against their Python and numpy versions."""
+"""The compiled loops of the fast path (core/fast/_kernels.pyx, _analysis.pyx) against their Python and numpy versions."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from fast_support import EDGE_CASES, bundled_texts
 from newsframe.core.artifacts import ModelVersion, load_version
+from newsframe.core.fast import compiled as compiled_analysis
 from newsframe.core.fast import model as fastmodel
 from newsframe.core.fast import text as fast_text
 from newsframe.core.fast.features import TF_TABLE_SIZE
@@ -22,20 +23,23 @@ def model(tiny_models) -> ModelVersion:
 
 @pytest.fixture(scope="module")
 def both(model: ModelVersion) -> tuple[FastModel, FastModel]:
-    """The same fast model twice: with the compiled loops, and built while they are unavailable."""
+    """The same fast model twice: with the compiled loops, and built while they are unavailable (analysis included)."""
     compiled = FastModel.from_pipelines(model.pipelines)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(fast_text, "_kernels", None)
         patch.setattr(fastmodel, "compiled_row", None)
+        patch.setattr(compiled_analysis, "_analysis", None)
         python = FastModel.from_pipelines(model.pipelines)
+        python.union.lookups  # the Python lookups are built on first use: now, without the compiled probes
     return compiled, python
 
 
 def test_the_installed_package_has_the_compiled_loops(both: tuple[FastModel, FastModel]) -> None:
     # The suite checks the scores of the path that runs in production: the build must have compiled the kernels.
     compiled, python = both
-    assert fast_text._kernels is not None and fastmodel.compiled_row is not None
+    assert fast_text._kernels is not None and fastmodel.compiled_row is not None and compiled_analysis.available()
     assert compiled.compiled and compiled.packed is not None and not python.compiled
+    assert compiled.union.analysis is not None and not compiled.union.python_groups and python.union.analysis is None
     vocabularies = [lookup.vocabulary for lookup in compiled.union.lookups if lookup.vocabulary is not None]
     assert vocabularies and all(v.compiled for v in vocabularies)
     assert not any(lookup.vocabulary.compiled for lookup in python.union.lookups if lookup.vocabulary is not None)
@@ -56,6 +60,17 @@ def test_compiled_and_python_paths_give_the_same_rows_and_scores(both: tuple[Fas
         results, expected = compiled.predict(text, explain=True), python.predict(text, explain=True)
         for task in results:
             assert results[task][0].tolist() == expected[task][0].tolist() and results[task][1] == expected[task][1]
+
+
+def test_batch_scoring_equals_one_document_at_a_time(both: tuple[FastModel, FastModel]) -> None:
+    # proba_many: one compiled call for analysis and rows, calibration over arrays; the python model goes doc by doc.
+    compiled, python = both
+    texts = bundled_texts()[::3] + EDGE_CASES + ["the " * (TF_TABLE_SIZE + 10)]  # the last one: the numpy row path
+    batch, one_by_one = compiled.proba_many(texts), python.proba_many(texts)
+    for task in compiled.tasks:
+        assert batch[task].tobytes() == one_by_one[task].tobytes(), task
+        assert batch[task].tobytes() == np.vstack([compiled.predict(t)[task][0] for t in texts]).tobytes(), task
+    assert all(compiled.proba_many([])[task].shape == (0, len(compiled.tasks[task].classes)) for task in compiled.tasks)
 
 
 def test_known_columns_and_char_wb_columns_match_python() -> None:

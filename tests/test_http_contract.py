@@ -59,7 +59,10 @@ def test_single_prediction_matches_the_predictor(client: FlaskClient, tiny_model
         for task in ("topic", "framing"):
             assert result[task]["label"] == expected[task]["label"]
             assert result[task]["scores"] == pytest.approx(expected[task]["scores"], abs=1e-12)
-            assert result[task]["confidence"] == max(result[task]["scores"].values())
+            if result[task]["label"] == "none":  # below the posture threshold: confidence is P(no posture)
+                assert result[task]["confidence"] == pytest.approx(1.0 - result["framing"]["posture"], abs=1e-12)
+            else:
+                assert result[task]["confidence"] == max(result[task]["scores"].values())
             assert sum(result[task]["scores"].values()) == pytest.approx(1.0)
             assert "explanation" not in result[task]
         posture = result["framing"]["posture"]
@@ -117,7 +120,7 @@ def test_batch_keeps_order_and_isolates_bad_items(client: FlaskClient) -> None:
     ({"headline": "  ", "body": "\n"}, 422, "empty_text"),
     ({"text": HEADLINE, "headline": HEADLINE}, 422, "conflicting_fields"),
     ({"text": "a" * (MAX_TEXT_CHARS + 1)}, 413, "text_too_long"),
-    ({"items": [{"text": "a"}] * (MAX_ITEMS + 1)}, 413, "too_many_items"),
+    ({"items": [{"text": "a"}] * (MAX_ITEMS + 1)}, 422, "too_many_items"),
 ])
 def test_bad_json_shapes(client: FlaskClient, body: object, status: int, code: str) -> None:
     assert_error(post(client, body), status, code)
@@ -161,7 +164,7 @@ def test_api_key(keyed: FlaskClient) -> None:
     limits = get(keyed, "/v1/models", headers={"X-API-Key": "s3cret-key"}).json["limits"]
     assert limits == {"max_items": 3, "max_text_chars": 4096, "max_body_bytes": 4096}
     too_many = post(keyed, {"items": [{"text": "a"}] * 4}, headers={"X-API-Key": "s3cret-key"})
-    assert_error(too_many, 413, "too_many_items")
+    assert_error(too_many, 422, "too_many_items")
 
 
 def test_routing_errors(client: FlaskClient) -> None:

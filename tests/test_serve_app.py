@@ -38,12 +38,12 @@ def test_apps_share_no_state(tiny_models: Path) -> None:
     small = create_app({"MODELS": str(tiny_models), "MAX_ITEMS": 1})
     large = create_app({"MODELS": str(tiny_models), "MAX_ITEMS": 3})
     batch = {"items": [{"text": HEADLINE}, {"text": HEADLINE}]}
-    assert small.test_client().post("/v1/predict", json=batch).status_code == 413
+    assert small.test_client().post("/v1/predict", json=batch).status_code == 422  # too many items
     assert large.test_client().post("/v1/predict", json=batch).status_code == 200
     large.test_client().post("/v1/predict", json={"text": HEADLINE})
     lines = small.test_client().get("/metrics").get_data(as_text=True).splitlines()
     counted = [line for line in lines if line.startswith("newsframe_http_requests_total{")]
-    assert len(counted) == 1 and 'status="413"' in counted[0], counted  # the other app's requests are not here
+    assert len(counted) == 1 and 'status="422"' in counted[0], counted  # the other app's requests are not here
     assert small.extensions["newsframe"].predictor is not large.extensions["newsframe"].predictor
 
 

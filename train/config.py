@@ -59,6 +59,36 @@ FRAMING_DEFAULT = TaskConfig(feature_sets=(HEADLINE_CUES, HEADLINE), C=(0.3, 1.0
 POSTURE_DEFAULT = TaskConfig(feature_sets=(HEADLINE_CUES, HEADLINE), C=(0.3, 1.0), class_weight=(None,), calibration="sigmoid")
 
 
+STREAM_MODES = ("auto", "memory", "stream")
+STREAM_LOSSES = ("hinge", "log_loss", "modified_huber")
+
+
+@dataclass(frozen=True)
+class StreamConfig:
+    """When and how training streams (``newsframe.train.streaming``) instead of fitting in memory.
+
+    ``mode = "auto"`` streams when the input is larger than ``stream_above_mb`` (file sizes, Parquet counted
+    uncompressed): the in-memory fit needs about 100 bytes of memory per byte of input (BENCHMARKS.md), so the default
+    keeps it under 6 GiB. The streamed model: per task, its richest feature set hashed into ``hash_features`` columns
+    per vectoriser, TF-IDF weights from a streaming document-frequency pass, the task's first ``nb_alpha`` scaling,
+    an averaged SGD linear model (``loss``, ``epochs``; regularisation ``alpha``, by default ``1 / (C * rows)`` with
+    the task's first ``C``: the SVM objective the in-memory fit solves) and a sigmoid (or isotonic, as the task says)
+    calibration fitted on a ``calibration_fraction`` of the rows held out of the fit. ``workers`` processes hash the
+    text (the costly part) in parallel.
+    """
+
+    mode: str = "auto"
+    stream_above_mb: float = 48.0
+    chunk_rows: int = 20_000
+    hash_features: int = 1 << 20
+    loss: str = "hinge"
+    alpha: float | None = None
+    epochs: int = 2
+    workers: int = 2
+    calibration_fraction: float = 0.1
+    cache_dir: str | None = None  # where the hashed counts of one run are kept (default: the system temp dir)
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything that decides a trained model besides the data. Same data + same config = same model."""
@@ -68,6 +98,7 @@ class TrainConfig:
     cv_folds: int = 3
     refit_on_all: bool = True
     tasks: dict[str, TaskConfig] = field(default_factory=lambda: {"topic": TOPIC_DEFAULT, "framing": FRAMING_DEFAULT, "posture": POSTURE_DEFAULT})
+    streaming: StreamConfig = field(default_factory=StreamConfig)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able form, as stored in the manifest."""
@@ -157,6 +188,8 @@ def config_from_dict(raw: dict[str, Any]) -> TrainConfig:
         config = replace(config, cv_folds=_int_at_least(raw["cv_folds"], 2, "config.cv_folds"))
     if "refit_on_all" in raw:
         config = replace(config, refit_on_all=bool(raw["refit_on_all"]))
+    if "streaming" in raw:
+        config = replace(config, streaming=_stream_from_dict(raw["streaming"]))
     if "tasks" in raw:
         tasks = dict(config.tasks)
         for name, task_raw in raw["tasks"].items():
@@ -165,6 +198,38 @@ def config_from_dict(raw: dict[str, Any]) -> TrainConfig:
             tasks[name] = _task_from_dict(task_raw, f"config.tasks.{name}", tasks[name])
         config = replace(config, tasks=tasks)
     return config
+
+
+def _stream_from_dict(raw: Any) -> StreamConfig:
+    where = "config.streaming"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table")
+    _build(StreamConfig, raw, where)
+    stream = StreamConfig()
+    for key, choices in (("mode", STREAM_MODES), ("loss", STREAM_LOSSES)):
+        if key in raw:
+            if raw[key] not in choices:
+                raise ConfigError(f"{where}.{key}: expected one of {', '.join(choices)}, got {raw[key]!r}")
+            stream = replace(stream, **{key: raw[key]})
+    for key, low in (("chunk_rows", 100), ("hash_features", 2), ("epochs", 1), ("workers", 1)):
+        if key in raw:
+            stream = replace(stream, **{key: _int_at_least(raw[key], low, f"{where}.{key}")})
+    for key in ("stream_above_mb", "alpha"):
+        if key in raw:
+            value = raw[key]
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or (key == "alpha" and value == 0):
+                raise ConfigError(f"{where}.{key}: expected a {'positive' if key == 'alpha' else 'non-negative'} number, got {value!r}")
+            stream = replace(stream, **{key: float(value)})
+    if "calibration_fraction" in raw:
+        value = raw["calibration_fraction"]
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 0.5:
+            raise ConfigError(f"{where}.calibration_fraction: expected a fraction between 0 and 0.5, got {value!r}")
+        stream = replace(stream, calibration_fraction=float(value))
+    if "cache_dir" in raw:
+        if not isinstance(raw["cache_dir"], str) or not raw["cache_dir"].strip():
+            raise ConfigError(f"{where}.cache_dir: expected a directory path")
+        stream = replace(stream, cache_dir=raw["cache_dir"])
+    return stream
 
 
 def load_config(path: str | Path | None) -> TrainConfig:

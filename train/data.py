@@ -50,32 +50,55 @@ def load_labelled(paths: list[str | Path]) -> LabelledData:
         raise DataError("(no files)", "no data files given")
     parts, skipped = [], {task: Counter() for task in TASKS}
     for path in paths:
-        frame = read_table(path)
-        if not any(c in frame.columns for c in LABEL_COLUMNS):
-            raise DataError(str(path), f"missing label column: need 'topic' and/or 'framing'; found {', '.join(map(str, frame.columns))}")
-        text, no_text = text_of(frame, path)
-        labels = {}
-        for task in LABEL_COLUMNS:
-            column = frame[task] if task in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-            check_strings(column, path, task)
-            labels[task] = column.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
-        _check_framing(labels["framing"], path)
-        ids = frame["id"].astype(str) if "id" in frame.columns else pd.Series([f"{Path(path).name}:{i + 1}" for i in range(len(frame))], index=frame.index)
-        part = pd.DataFrame({"id": ids, "text": text, **labels, "file": str(path), "row": range(1, len(frame) + 1)})
-        part["posture_annotated"] = bool((part["framing"] == POSTURE_NONE).any())
-        for task in TASKS:
-            column = part["framing" if task == "posture" else task]
-            for reason in no_text[column.notna()].dropna():
-                skipped[task][reason] += 1
-            skipped[task][f"no {task if task != 'posture' else 'framing'} label"] += int(column.isna().sum())
-        skipped["framing"]["framing 'none' (posture only)"] += int((part["framing"] == POSTURE_NONE).sum())
-        if len(part) and not part["posture_annotated"].iloc[0]:
-            skipped["posture"]["file has no 'none' label (posture not annotated)"] += int(part["framing"].notna()[no_text.isna()].sum())
-        parts.append(part[no_text.isna()])
+        parts.append(label_rows(read_table(path), path, skipped))
     data = pd.concat(parts, ignore_index=True)
     for task in TASKS:
         skipped[task] = Counter({k: v for k, v in skipped[task].items() if v})
     return LabelledData(frame=data, skipped=skipped)
+
+
+def label_rows(frame: pd.DataFrame, path: str | Path, skipped: dict[str, Counter], first_row: int = 1,
+               posture_annotated: bool | None = None) -> pd.DataFrame:
+    """The rows of ``frame`` (file rows ``first_row``...) that have text, with their labels; counts the rest in ``skipped``.
+
+    ``posture_annotated`` says whether the whole file uses the 'none' label; None works it out from ``frame``
+    (the whole file). A chunk of a larger file gets it from the caller, and a DataError names the row in the file.
+    """
+    try:
+        return _label_rows(frame, path, skipped, first_row, posture_annotated)
+    except DataError as exc:
+        if exc.row is None or first_row == 1:
+            raise
+        where = ", ".join([exc.path, f"row {exc.row}"] + ([f"column '{exc.column}'"] if exc.column else []))
+        raise DataError(exc.path, str(exc)[len(where) + 2:], row=exc.row + first_row - 1, column=exc.column) from None
+
+
+def _label_rows(frame: pd.DataFrame, path: str | Path, skipped: dict[str, Counter], first_row: int,
+                posture_annotated: bool | None) -> pd.DataFrame:
+    if not any(c in frame.columns for c in LABEL_COLUMNS):
+        raise DataError(str(path), f"missing label column: need 'topic' and/or 'framing'; found {', '.join(map(str, frame.columns))}")
+    text, no_text = text_of(frame, path)
+    labels = {}
+    for task in LABEL_COLUMNS:
+        column = frame[task] if task in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        check_strings(column, path, task)
+        labels[task] = column.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
+    _check_framing(labels["framing"], path)
+    numbers = range(first_row, first_row + len(frame))
+    ids = frame["id"].astype(str) if "id" in frame.columns else pd.Series([f"{Path(path).name}:{i}" for i in numbers], index=frame.index)
+    part = pd.DataFrame({"id": ids, "text": text, **labels, "file": str(path), "row": numbers})
+    if posture_annotated is None:
+        posture_annotated = bool((part["framing"] == POSTURE_NONE).any())
+    part["posture_annotated"] = posture_annotated
+    for task in TASKS:
+        column = part["framing" if task == "posture" else task]
+        for reason in no_text[column.notna()].dropna():
+            skipped[task][reason] += 1
+        skipped[task][f"no {task if task != 'posture' else 'framing'} label"] += int(column.isna().sum())
+    skipped["framing"]["framing 'none' (posture only)"] += int((part["framing"] == POSTURE_NONE).sum())
+    if len(part) and not posture_annotated:
+        skipped["posture"]["file has no 'none' label (posture not annotated)"] += int(part["framing"].notna()[no_text.isna()].sum())
+    return part[no_text.isna()]
 
 
 def _check_framing(labels: pd.Series, path: str | Path) -> None:

@@ -47,8 +47,23 @@ def plot_reliability(metrics: dict[str, Any], title: str, path: Path) -> None:
     plt.close(fig)
 
 
-def write_report(metrics_by_task: dict[str, dict[str, Any]], directory: Path, heading: str) -> list[Path]:
-    """Write report.md and one PNG pair per task into ``directory``; return the files written."""
+def document_lines(m: dict[str, Any]) -> list[str]:
+    """The three-way (cautious / confrontational / none) section for the document label as a user sees it."""
+    lines = ["## framing as a user sees it (three-way: `none` when posture < threshold)", "",
+             f"Rows evaluated: {m['n']}  ", f"Accuracy: {m['accuracy']:.4f}  ", f"Macro-F1: {m['macro_f1']:.4f}", "",
+             "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    lines += [f"| {c} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |" for c, s in m["per_class"].items()]
+    lines += ["", "| true \\ predicted | " + " | ".join(m["labels"]) + " |", "|---" * (len(m["labels"]) + 1) + "|"]
+    lines += [f"| {label} | " + " | ".join(str(v) for v in row) + " |" for label, row in zip(m["labels"], m["confusion_matrix"])]
+    return [*lines, ""]
+
+
+def write_report(metrics_by_task: dict[str, dict[str, Any]], directory: Path, heading: str,
+                 document: dict[str, Any] | None = None) -> list[Path]:
+    """Write report.md and one PNG pair per task into ``directory``; return the files written.
+
+    ``document``: three-way metrics of the document framing label (``metrics.label_metrics``), as its own section.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     lines, written = [f"# {heading}", ""], []
     for task, m in metrics_by_task.items():
@@ -61,6 +76,8 @@ def write_report(metrics_by_task: dict[str, dict[str, Any]], directory: Path, he
                   "| class | precision | recall | F1 | support |", "|---|---|---|---|---|"]
         lines += [f"| {c} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |" for c, s in m["per_class"].items()]
         lines += ["", f"![confusion]({confusion.name}) ![reliability]({reliability.name})", ""]
+    if document is not None:
+        lines += document_lines(document)
     report = directory / "report.md"
     report.write_text("\n".join(lines), encoding="utf-8")
     return [report, *written]

@@ -4,11 +4,14 @@
 runs several sparse passes — hundreds of microseconds for one headline. ``FastUnion`` keeps only the arithmetic,
 in the order and dtypes of scikit-learn 1.9 (sklearn/feature_extraction/text.py, utils/sparsefuncs_fast.pyx):
 
-* analysis (see ``fast_text``): the preprocessor (``doc.lower()`` by default; a custom preprocessor or accent
-  stripping is called as sklearn's ``build_preprocessor()`` returns it), then ``token_pattern.findall``, stop
-  words and word n-grams, or ``split()`` and space-padded character n-grams inside each word (``char_wb``); a custom
-  analyzer or tokenizer, or ``analyzer="char"``, calls the vectoriser's own ``build_analyzer()`` (exact, slower);
-* counts per known n-gram, columns ascending (``X.sort_indices()``; the union stacks members side by side);
+* analysis (``compiled``: the compiled loops of ``_analysis``; else ``fast_text``'s Python ones): the preprocessor
+  (``doc.lower()`` by default; a custom preprocessor or accent stripping is called as sklearn's
+  ``build_preprocessor()`` returns it), then ``token_pattern.findall``, stop words and word n-grams, or ``split()``
+  and space-padded character n-grams inside each word (``char_wb``); a custom analyzer or tokenizer, or
+  ``analyzer="char"``, calls the vectoriser's own ``build_analyzer()`` (exact, slower);
+* counts per known n-gram (a hashed member, ``HashingVectorizer`` + ``TfidfTransformer``: per hashed column, so
+  colliding n-grams add up as in ``sum_duplicates``), columns ascending (``X.sort_indices()``; the union stacks
+  members side by side);
 * ``TfidfTransformer.transform`` in the vectoriser dtype (float32 here): ``log(tf) + 1``, then ``* idf``;
 * l2 per member (``_inplace_csr_row_normalize_l2``): float32 squares summed in double, each value divided in double
   by the square root and rounded to float32. Every tf-idf value is >= 1 (tf >= 1, idf >= 1), so each square is a
@@ -28,6 +31,9 @@ import numpy as np
 if TYPE_CHECKING:  # scikit-learn is needed to build a fast path, not to run one loaded from a version's fast.pickle
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+from newsframe.core.fast import compiled as compiled_analysis
+from newsframe.core.fast.compiled import CompiledAnalysis
+from newsframe.core.fast.hashing import HashedLookup, hash_column, member_parts
 from newsframe.core.fast.seed import SeedColumns, frequent_words
 from newsframe.core.fast.text import COLUMN_DTYPE, ColumnLookup, Document, SharedCharColumns, char_wb_ngrams, word_ngrams
 
@@ -47,24 +53,26 @@ class UnsupportedPipeline(ValueError):
 
 
 class FastVectorizer:
-    """One fitted TfidfVectorizer: its analysis recipe, vocabulary (numbered from ``offset``) and weights."""
+    """One fitted TfidfVectorizer (or hashed member): its analysis recipe, vocabulary (numbered from ``offset``) and
+    weights. A hashed member has no vocabulary: its columns are ``offset + hash_column(n-gram, hash_features)``."""
 
-    def __init__(self, name: str, vectorizer: TfidfVectorizer, offset: int) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        if not isinstance(vectorizer, TfidfVectorizer) or not hasattr(vectorizer, "vocabulary_"):
-            raise UnsupportedPipeline(f"feature '{name}' is not a fitted TfidfVectorizer")
-        if vectorizer.norm not in ("l2", None) or vectorizer.input != "content":
-            raise UnsupportedPipeline(f"feature '{name}': norm={vectorizer.norm!r}, input={vectorizer.input!r}")
+    def __init__(self, name: str, member: TfidfVectorizer | Any, offset: int) -> None:
+        try:
+            vectorizer, weights, self.hash_features = member_parts(name, member)
+        except ValueError as exc:
+            raise UnsupportedPipeline(str(exc)) from None
+        if weights.norm not in ("l2", None) or vectorizer.input != "content":
+            raise UnsupportedPipeline(f"feature '{name}': norm={weights.norm!r}, input={vectorizer.input!r}")
         self.name, self.offset = name, offset
         self.dtype = np.dtype(vectorizer.dtype)
-        self.n_features = len(vectorizer.vocabulary_)
+        self.n_features = self.hash_features or len(vectorizer.vocabulary_)
         # Vocabulary in final numbering, so lookups need no per-call offset arithmetic.
         # Python ints (sklearn may store numpy integers), which the compiled lookups read directly.
-        self.columns = {t: int(j) + offset for t, j in vectorizer.vocabulary_.items()}
-        idf = np.asarray(vectorizer.idf_) if vectorizer.use_idf else np.ones(self.n_features)
+        self.columns = {} if self.hash_features else {t: int(j) + offset for t, j in vectorizer.vocabulary_.items()}
+        use_idf = hasattr(weights, "idf_") if self.hash_features else weights.use_idf  # as each transform decides
+        idf = np.asarray(weights.idf_) if use_idf else np.ones(self.n_features)
         self.idf = idf.astype(self.dtype)  # fitted dtype already; 1.0 without idf is an exact no-op multiply
-        self.sublinear, self.l2 = bool(vectorizer.sublinear_tf), vectorizer.norm == "l2"
+        self.sublinear, self.l2 = bool(weights.sublinear_tf), weights.norm == "l2"
         self.kind = vectorizer.analyzer if isinstance(vectorizer.analyzer, str) else "custom"
         self.ngram_range: tuple[int, int] = (int(vectorizer.ngram_range[0]), int(vectorizer.ngram_range[1]))
         # Custom analyzers and tokenizers, and analyzer="char", keep sklearn's analyzer (exact, slower).
@@ -82,8 +90,8 @@ class FastVectorizer:
         self._pattern = vectorizer.token_pattern
         self._findall = re.compile(vectorizer.token_pattern).findall if self.kind == "word" and self.reimplemented else None
         # Members with equal recipes analyse a text identically (and share one ColumnLookup in a FastUnion).
-        self.recipe: tuple[Any, ...] = ((self.kind, self.ngram_range, self._prep_key, self._pattern, self._stop)
-                                        if self.reimplemented else ("sklearn", id(self)))
+        self.recipe: tuple[Any, ...] = ((self.kind, self.ngram_range, self._prep_key, self._pattern, self._stop,
+                                         self.hash_features) if self.reimplemented else ("sklearn", id(self)))
         self._split_key, self._tokens_key = ("split", self._prep_key), ("tokens", self._prep_key, self._pattern)
         self._terms: np.ndarray | None = None
 
@@ -96,6 +104,7 @@ class FastVectorizer:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("hash_features", 0)  # saved before hashed members existed
         self.__dict__.update(state)
         if self.kind == "word":
             self._findall = re.compile(self._pattern).findall
@@ -121,8 +130,38 @@ class FastVectorizer:
     def _ngrams(self, tokens: list[str]) -> list[str]:
         return word_ngrams(tokens, self.ngram_range, self._stop)
 
+    def prepared(self, doc: Document) -> str:
+        """The document's text after this vectoriser's preprocessing (memoised per preprocessing)."""
+        return doc.prepared(self._prep_key, self._prep)
+
+    @property
+    def prep_key(self) -> tuple[Any, ...]:
+        """Equal for vectorisers that preprocess text alike."""
+        return self._prep_key
+
+    @property
+    def preprocess(self) -> Callable[[str], str] | None:
+        """The preprocessing function (None: the text as it is)."""
+        return self._prep
+
+    @property
+    def token_pattern(self) -> str | None:
+        return self._pattern
+
+    @property
+    def stop_words(self) -> frozenset[str] | None:
+        return self._stop
+
+    def hashed_terms(self, doc: Document) -> dict[int, str]:
+        """Column (counted from ``offset``) -> the document's n-grams that hash there, joined by " | " (hashed)."""
+        names: dict[int, list[str]] = {}
+        for gram in sorted(set(self.analyze(doc))):
+            names.setdefault(hash_column(gram, self.hash_features), []).append(gram)
+        return {column: " | ".join(grams) for column, grams in names.items()}
+
     def terms(self) -> np.ndarray:
-        """Feature names by column - ``offset`` (built on first use: only explanations need them)."""
+        """Feature names by column - ``offset`` (built on first use: only explanations need them); None for hashed
+        columns, which are named from the document explained (``hashed_terms``)."""
         if self._terms is None:
             names = np.empty(self.n_features, dtype=object)
             for term, column in self.columns.items():
@@ -147,7 +186,14 @@ class FastUnion:
         for member in members:
             groups.setdefault(member.recipe, []).append(member)
         self.seeds = dict(seeds or {})
-        self.lookups = self._lookups(list(groups.values()), self.seeds)
+        self.groups = list(groups.values())
+        self._lookups: list[ColumnLookup | HashedLookup] | None = None  # the Python lookups, built when first needed
+        # Groups the compiled loops reproduce run there (all in one call); the others through ``lookups``.
+        self.compiled_groups = [i for i, group in enumerate(self.groups) if compiled_analysis.compilable(group[0])]
+        if not compiled_analysis.available():
+            self.compiled_groups = []
+        self._analysis: CompiledAnalysis | None = None  # built on first use: a task's own union often never scores
+        self.python_groups = [i for i in range(len(self.groups)) if i not in self.compiled_groups]
         # Per-column lookups (indexed by column - start) replace per-member loops with one gather each.
         self.idf = np.concatenate([m.idf for m in members])
         self.segment = np.repeat(np.arange(len(members), dtype=np.intp), [m.n_features for m in members])
@@ -159,18 +205,34 @@ class FastUnion:
         # the same float32 ufuncs as sklearn's in-place ``np.log(X.data)`` + 1, so one ``take`` replaces two calls.
         self.tf_table = sublinear_tf(np.arange(TF_TABLE_SIZE), self.dtype)
 
+    @property
+    def analysis(self) -> CompiledAnalysis | None:
+        """The compiled analysis of the compiled groups (None when there are none)."""
+        if self._analysis is None and self.compiled_groups:
+            self._analysis = CompiledAnalysis([self.groups[i] for i in self.compiled_groups])
+        return self._analysis
+
+    @property
+    def lookups(self) -> list[ColumnLookup | HashedLookup]:
+        """The Python lookups of every group (``fast_text``), by group number: built on first use, as groups that run
+        compiled need none (explanations and seeding at training use them)."""
+        if self._lookups is None:
+            self._lookups = self.build_lookups(self.groups, self.seeds)
+        return self._lookups
+
     @staticmethod
-    def _lookups(groups: list[list[FastVectorizer]], seeds: dict[int, SeedColumns]) -> list[ColumnLookup]:
-        """One ``ColumnLookup`` per recipe group (``seeds`` by group number); char_wb groups with equal n-gram ranges
-        share new-word work."""
+    def build_lookups(groups: list[list[FastVectorizer]], seeds: dict[int, SeedColumns]) -> list[ColumnLookup | HashedLookup]:
+        """One ``ColumnLookup`` per recipe group (``seeds`` by group number; hashed groups: ``HashedLookup``);
+        char_wb groups with equal n-gram ranges share new-word work."""
         def char_wb(group: list[FastVectorizer]) -> bool:
-            return group[0].reimplemented and group[0].kind == "char_wb"
+            return group[0].reimplemented and group[0].kind == "char_wb" and not group[0].hash_features
         by_range: dict[tuple[int, int], list[list[FastVectorizer]]] = {}
         for group in filter(char_wb, groups):
             by_range.setdefault(group[0].ngram_range, []).append(group)
         shared = {ngram_range: SharedCharColumns([m.columns for g in same for m in g], ngram_range)
                   for ngram_range, same in by_range.items() if len(same) > 1}
-        return [ColumnLookup("char_wb" if char_wb(group) else "ngrams", group[0].lookup_items, [m.columns for m in group],
+        return [HashedLookup(group) if group[0].hash_features else
+                ColumnLookup("char_wb" if char_wb(group) else "ngrams", group[0].lookup_items, [m.columns for m in group],
                              group[0].ngram_range, shared.get(group[0].ngram_range) if char_wb(group) else None,
                              seeds.get(i) if char_wb(group) else None)
                 for i, group in enumerate(groups)]
@@ -211,8 +273,12 @@ class FastUnion:
     def occurrences(self, doc: Document) -> np.ndarray:
         """The column of every known n-gram occurrence of the document, ascending, repeats kept (not from ``start``)."""
         parts: list[np.ndarray] = []
-        for lookup in self.lookups:
-            parts += lookup.columns(doc)
+        if self.analysis is not None:
+            parts.append(self.analysis.occurrences(doc))  # ascending already
+            if not self.python_groups:
+                return parts[0]
+        for i in self.python_groups:
+            parts += self.lookups[i].columns(doc)
         if not parts:
             return np.empty(0, dtype=COLUMN_DTYPE)
         ordered = np.concatenate(parts)  # a new array, so sorting in place leaves the cached parts alone

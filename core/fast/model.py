@@ -97,6 +97,8 @@ class FastModel:
             self.packed[:, 1] = self.union.segment
             self.packed[:, 2:2 + n_outputs] = self.coef.T
         self.compiled = compiled_row is not None  # switched off by tests and benchmarks to compare both paths
+        if self.union is not None:
+            self.union.analysis  # the compiled tables, built now (before a server forks) rather than by the first call
 
     def __reduce__(self) -> tuple[Any, ...]:
         return FastModel, (self.tasks, self.unsupported, self.union.seeds if self.union else None)
@@ -146,6 +148,28 @@ class FastModel:
                 explanation = task.explain_row(row, task.classes[int(proba.argmax())], top_k, doc)
             results[name] = (proba, explanation)
         return results
+
+    def proba_many(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Per fast task, the (documents, classes) probabilities of ``predict`` for every text, in fewer calls.
+
+        Where every analysis group runs compiled, one compiled call analyses the documents and computes their
+        decision values (``_analysis.Analyzer.scores``, the same operations as ``_packed_row``), and calibration runs
+        per task over all documents (``_Calibration.proba_many``); otherwise document by document.
+        """
+        union = self.union
+        if union is None:
+            return {}
+        if not texts:
+            return {name: np.empty((0, len(task.classes))) for name, task in self.tasks.items()}
+        analysis = union.analysis
+        if analysis is None or union.python_groups or self.packed is None or not self.compiled:
+            rows = [self.predict(text) for text in texts]
+            return {name: np.vstack([row[name][0] for row in rows]) for name in self.tasks}
+        scores, left = analysis.analyzer.scores(analysis.prepared_lists(texts), union.start, self.packed, union.tf_table,
+                                                len(union.members), self.intercept)
+        for i in left:  # a column counted more often than the tf table covers: the numpy path computes its tf
+            scores[i] = self._packed_row_numpy(union.occurrences(Document(texts[i])))[2]
+        return {name: task.calibration.proba_many(scores[:, self.blocks[name][2]]) for name, task in self.tasks.items()}
 
     def _packed_row(self, doc: Document) -> tuple[np.ndarray, np.ndarray, list[float]]:
         """``union.transform_one`` and ``linear_decision`` in one gather from ``packed`` (same numbers, fewer misses)."""

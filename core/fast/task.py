@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from newsframe.core.fast.features import FastUnion, FastVectorizer, UnsupportedPipeline
+from newsframe.core.fast.hashing import name_hashed
 from newsframe.core.fast.text import Document
 
 if TYPE_CHECKING:  # scikit-learn builds a FastTask; a loaded one runs without it
@@ -99,6 +100,46 @@ class _Calibration:
             proba = [p / total for p in proba] if total != 0 else [1.0 / self.n_classes] * self.n_classes
         return np.array([1.0 if 1.0 < p <= 1.0 + 1e-5 else p for p in proba])
 
+    def proba_many(self, decisions: np.ndarray) -> np.ndarray:
+        """``proba`` of every row of ``decisions`` (documents, outputs), as one array: the same operations per value
+        (numpy's float64 multiply, add and divide round like Python's; ``exp`` is ``math.exp``, whose results numpy's
+        vectorised exp need not match to the last bit)."""
+        n = decisions.shape[0]
+        if self.method == "sigmoid":
+            a = np.array([a for a, _ in self.sigmoid])
+            b = np.array([b for _, b in self.sigmoid])
+            exponent = decisions * a + b  # as ``a * d + b``: two roundings, never fused
+            calibrated = 1.0 / (1.0 + np.fromiter(map(_exp, exponent.ravel().tolist()), dtype=np.float64,
+                                                  count=exponent.size).reshape(exponent.shape))
+        else:
+            calibrated = np.empty_like(decisions)
+            for k, (lo, hi, x, y) in enumerate(self.isotonic):
+                calibrated[:, k] = y[0] if y.size == 1 else np.interp(np.clip(decisions[:, k], lo, hi), x, y)
+        if self.n_classes == 2:
+            proba = np.column_stack([1.0 - calibrated[:, 0], calibrated[:, 0]])
+        else:
+            proba = np.zeros((n, self.n_classes))
+            proba[:, self.columns] = calibrated
+            if self.n_classes >= 8:
+                total = np.array([_row_sum(row) for row in proba.tolist()])
+            else:
+                total = np.zeros(n)
+                for k in range(self.n_classes):  # left to right, as ``_row_sum``
+                    total += proba[:, k]
+            zero = total == 0
+            proba = proba / np.where(zero, 1.0, total)[:, None]
+            proba[zero] = 1.0 / self.n_classes
+        proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
+        return proba
+
+
+def _exp(x: float) -> float:
+    """``math.exp``, with C's inf on overflow (as ``_sigmoid`` treats it)."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
 
 def _row_sum(values: list[float]) -> float:
     """``np.sum`` of a row, to the last bit: numpy adds fewer than 8 values left to right, more pairwise."""
@@ -140,6 +181,7 @@ class FastTask:
         ``base`` numbers this task's vocabulary from there, so several tasks can share one ``FastUnion`` pass
         (``FastModel``); rows returned here are always in the pipeline's own numbering.
         """
+        from newsframe.core.linear import FittedLinear  # streamed training's linear model: coef_ and intercept_ too
         from newsframe.core.nbsvm import NBLinearSVC  # its coef_ is already folded: a LinearSVC to the fast path
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.pipeline import FeatureUnion
@@ -158,8 +200,8 @@ class FastTask:
         if not isinstance(clf, CalibratedClassifierCV) or len(getattr(clf, "calibrated_classifiers_", [])) != 1:
             raise UnsupportedPipeline("expected a fitted CalibratedClassifierCV with ensemble=False")
         calibrated = clf.calibrated_classifiers_[0]
-        if not isinstance(calibrated.estimator, (LinearSVC, NBLinearSVC)):
-            raise UnsupportedPipeline(f"expected LinearSVC or NBLinearSVC, got {type(calibrated.estimator).__name__}")
+        if not isinstance(calibrated.estimator, (LinearSVC, NBLinearSVC, FittedLinear)):
+            raise UnsupportedPipeline(f"expected LinearSVC, NBLinearSVC or FittedLinear, got {type(calibrated.estimator).__name__}")
         coef = np.asarray(calibrated.estimator.coef_, dtype=np.float64)
         if coef.shape[1] != union.n_features:
             raise UnsupportedPipeline("coef_ width differs from the feature union's width")
@@ -210,8 +252,12 @@ class FastTask:
         """``explain`` for an already computed feature row of ``doc``."""
         contrib, _ = self.contributions(row, label)
         known = self.known_terms(row, doc)
-        return {"toward": self._top(row[0], contrib, top_k), "against": self._top(row[0], -contrib, top_k, sign=-1.0),
-                "low_evidence": known < LOW_EVIDENCE_MIN_KNOWN, "known_terms": known}
+        toward, against = self._top(row[0], contrib, top_k), self._top(row[0], -contrib, top_k, sign=-1.0)
+        if any(t["term"] is None for t in toward + against):  # hashed columns: named by this document's n-grams
+            name_hashed(toward + against, self.union, doc)
+            toward = sorted(toward, key=lambda t: (-t["weight"], t["term"], t["kind"]))[:top_k]
+            against = sorted(against, key=lambda t: (t["weight"], t["term"], t["kind"]))[:top_k]
+        return {"toward": toward, "against": against, "low_evidence": known < LOW_EVIDENCE_MIN_KNOWN, "known_terms": known}
 
     def _top(self, indices: np.ndarray, contrib: np.ndarray, top_k: int, sign: float = 1.0) -> list[dict[str, Any]]:
         chosen = (contrib > 0).nonzero()[0]
@@ -221,8 +267,13 @@ class FastTask:
             kth = np.partition(contrib[chosen], chosen.size - top_k)[chosen.size - top_k]
             chosen = chosen[contrib[chosen] >= kth]
         columns = indices.take(chosen)
-        rows = sorted(zip((-contrib.take(chosen)).tolist(), self.term_names().take(columns).tolist(),
-                          self._kinds.take(self.union.segment.take(columns)).tolist()))
+        names = self.term_names().take(columns).tolist()
+        if None in names:  # hashed columns: ``explain_row`` names them; keep their column until then
+            return [{"term": term, "kind": kind, "weight": -negated * sign, "column": column}
+                    for negated, term, kind, column in sorted(zip((-contrib.take(chosen)).tolist(), names,
+                                                                  self._kinds.take(self.union.segment.take(columns)).tolist(),
+                                                                  columns.tolist()), key=lambda r: (r[0], r[1] or "", r[2]))]
+        rows = sorted(zip((-contrib.take(chosen)).tolist(), names, self._kinds.take(self.union.segment.take(columns)).tolist()))
         return [{"term": term, "kind": kind, "weight": -negated * sign} for negated, term, kind in rows[:top_k]]
 
     def explain(self, text: str | Document, label: str, top_k: int = 5) -> dict[str, Any]:

@@ -1,9 +1,11 @@
-"""Inter-annotator agreement between annotation pass 1 and the blind pass 2 on the re-annotated 300 items.
+"""Inter-annotator agreement between annotation pass 1 and a blind pass 2, for each re-annotated sample of 300 items.
 
 Usage: python data/framing/agreement.py
 
-Reads data/framing/annotations/, writes data/framing/agreement.json and rewrites the agreement section of
-data/README.md (between the ``<!-- agreement:start -->`` and ``<!-- agreement:end -->`` markers).
+Two samples: ``world_business`` (300 AG World/Business items, re-annotated by D) and ``stream`` (110 AG Sports,
+110 AG Sci/Tech and 80 BBC sport/tech/entertainment items, re-annotated by H). Reads data/framing/annotations/,
+writes data/framing/agreement.json (one entry per sample) and rewrites the agreement section of data/README.md
+(between the ``<!-- agreement:start -->`` and ``<!-- agreement:end -->`` markers).
 Deterministic: the same annotation files give the same bytes.
 """
 from __future__ import annotations
@@ -20,13 +22,20 @@ ANNOTATIONS = HERE / "annotations"
 README = HERE.parent / "README.md"
 LABELS = ["cautious", "confrontational", "none"]
 START, END = "<!-- agreement:start -->", "<!-- agreement:end -->"
-PASS1 = {"pass1_ag_part1.csv": "A", "pass1_ag_part2.csv": "B", "pass1_ag_part3.csv": "C", "pass1_bbc.csv": "D"}
+PASS1 = {"pass1_ag_part1.csv": "A", "pass1_ag_part2.csv": "B", "pass1_ag_part3.csv": "C", "pass1_bbc.csv": "D",
+         "pass1_ag_sports.csv": "E", "pass1_ag_scitech.csv": "F", "pass1_bbc_stream.csv": "G"}
+# sample name -> (blind pass-2 file, its annotator, what was sampled)
+SAMPLES = {
+    "world_business": ("pass2_blind300.csv", "D", "seeded random sample of the AG News World/Business pass-1 items"),
+    "stream": ("pass2_blind_stream300.csv", "H", "pandas `.sample(n, random_state=16)`: 110 AG Sports (E), 110 AG "
+               "Sci/Tech (F), 80 BBC sport/tech/entertainment (G)"),
+}
 
 
-def paired_labels(annotations: Path = ANNOTATIONS) -> pd.DataFrame:
-    """One row per re-annotated item: id, pass-1 annotator, pass-1 label, pass-2 label."""
+def paired_labels(annotations: Path = ANNOTATIONS, sample: str = "world_business") -> pd.DataFrame:
+    """One row per re-annotated item of ``sample``: id, pass-1 annotator, pass-1 label, pass-2 label."""
     first = pd.concat([pd.read_csv(annotations / name, dtype=str).assign(annotator=code) for name, code in PASS1.items()])
-    second = pd.read_csv(annotations / "pass2_blind300.csv", dtype=str)
+    second = pd.read_csv(annotations / SAMPLES[sample][0], dtype=str)
     pairs = second.rename(columns={"label": "pass2"}).merge(first.rename(columns={"label": "pass1"}), on="item_id", how="left")
     if pairs["pass1"].isna().any():
         raise ValueError("pass-2 items without a pass-1 label")
@@ -57,12 +66,19 @@ def agreement(pairs: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def markdown(result: dict[str, Any]) -> str:
-    """The datasheet section: figures and the confusion table."""
+def markdown(results: dict[str, dict[str, Any]]) -> str:
+    """The datasheet section: one block of figures and a confusion table per sample."""
+    lines = ["Computed by `python data/framing/agreement.py` (sklearn `cohen_kappa_score`). In each sample the blind",
+             "annotator did not see the pass-1 labels.", ""]
+    for sample, result in results.items():
+        name, code, drawn = SAMPLES[sample]
+        lines += [f"### Sample `{sample}`: {result['n']} items re-annotated by {code} (`{name}`)", "",
+                  f"Drawn as: {drawn}.", "", *_sample_lines(result), ""]
+    return "\n".join(lines).rstrip("\n")
+
+
+def _sample_lines(result: dict[str, Any]) -> list[str]:
     lines = [
-        f"Blind re-annotation of {result['n']} items (seeded random sample of the AG News pass-1 items) by a fourth",
-        "annotator who did not see the pass-1 labels. Computed by `python data/framing/agreement.py`",
-        "(sklearn `cohen_kappa_score`).", "",
         "| measure | value |", "|---|---|",
         f"| Cohen's kappa, 3 labels | **{result['kappa']:.3f}** |",
         f"| observed agreement | {result['observed_agreement']:.1%} |",
@@ -76,7 +92,12 @@ def markdown(result: dict[str, Any]) -> str:
               "| pass 1 \\ pass 2 | " + " | ".join(LABELS) + " |", "|---" * (len(LABELS) + 1) + "|"]
     for label, row in zip(LABELS, result["confusion"]["counts"]):
         lines.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")
-    return "\n".join(lines)
+    return lines
+
+
+def all_agreement(annotations: Path = ANNOTATIONS) -> dict[str, dict[str, Any]]:
+    """``agreement`` for every sample, by sample name."""
+    return {sample: agreement(paired_labels(annotations, sample)) for sample in SAMPLES}
 
 
 def write_section(readme: Path, body: str) -> None:
@@ -92,7 +113,7 @@ def write_section(readme: Path, body: str) -> None:
 
 
 def main() -> None:
-    result = agreement(paired_labels())
+    result = all_agreement()
     (HERE / "agreement.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     write_section(README, markdown(result))
     print(markdown(result))

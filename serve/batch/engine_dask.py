@@ -20,6 +20,8 @@ from distributed import get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 from newsframe.core.errors import DataError
 from newsframe.core.tables import table_format
+from newsframe.serve.batch.actorrows import (actor_rows, actor_schema, actor_table, actors_path, json_columns_of,
+                                             published_values)
 from newsframe.serve.batch.options import BatchOptions, Summary, rejects_path
 from newsframe.serve.batch.predictions import attach, load_predictor, predict_table, probe
 from newsframe.serve.batch.progress import Progress
@@ -35,8 +37,9 @@ def part_name(index: int, fmt: str) -> str:
 
 
 def score_partition(position: Position, source: Source, scores: bool, prediction_schema: pa.Schema,
-                    folder: str, fmt: str, chunk_size: int) -> dict[str, int]:
-    """One Dask task: read the chunk at ``position``, score it, write its part (and rejects) into ``folder``."""
+                    folder: str, fmt: str, chunk_size: int, actors_folder: str | None = None) -> dict[str, int]:
+    """One Dask task: read the chunk at ``position``, score it, write its part (and rejects) into ``folder``, and
+    with ``actors_folder`` its actors part there."""
     chunk = next(source.chunks(chunk_size, position, limit=1))
     predictions = None
     if chunk.texts:
@@ -45,7 +48,17 @@ def score_partition(position: Position, source: Source, scores: bool, prediction
     write_part(table, Path(folder) / part_name(chunk.index, fmt), fmt, source.json_columns, header=True)
     if chunk.rejects:
         write_rejects(chunk.rejects, Path(folder) / f"_rejects-{chunk.index:05d}.jsonl")
-    return {"chunk": chunk.index, "read": chunk.read, "scored": table.num_rows, "rejected": len(chunk.rejects)}
+    result = {"chunk": chunk.index, "read": chunk.read, "scored": table.num_rows, "rejected": len(chunk.rejects)}
+    if actors_folder is not None:
+        schema = actor_schema(source.schema)
+        found = None
+        if chunk.texts:
+            found = actor_table(dask_predictor(), chunk.texts, published_values(chunk, source.json_columns))
+        rows = actor_rows(chunk, found, schema)
+        write_part(rows, Path(actors_folder) / part_name(chunk.index, fmt), fmt,
+                   json_columns_of(schema, source.json_columns), header=True)
+        result["actors"] = rows.num_rows
+    return result
 
 
 class ModelPlugin(WorkerPlugin):
@@ -117,13 +130,18 @@ def run_dask(opts: BatchOptions, log: Callable[[str], None]) -> Summary:
         raise DataError(str(opts.input), "no data rows")
     tmp = opts.output.with_name(f".{opts.output.name}.newsframe-tmp-{uuid.uuid4().hex[:8]}")
     tmp.mkdir()
+    actors = actors_path(opts.output) if opts.actors else None
+    actors_tmp = None if actors is None else actors.with_name(f".{actors.name}.newsframe-tmp-{uuid.uuid4().hex[:8]}")
     try:
+        if actors_tmp is not None:
+            actors_tmp.mkdir()
         with connect(opts.scheduler, opts.jobs, log) as client:
             client.register_plugin(ModelPlugin(str(opts.models)))  # every worker loads the model now, in parallel
             version, prediction_schema = client.submit(probe_task, opts.scores, source.columns, pure=False).result()
             output_schema(source.schema, prediction_schema)  # refuses colliding column names
             futures = client.map(score_partition, positions, source=source, scores=opts.scores, prediction_schema=prediction_schema, folder=str(tmp), fmt=fmt,
-                                 chunk_size=opts.chunk_size, pure=False)
+                                 chunk_size=opts.chunk_size, actors_folder=None if actors_tmp is None else str(actors_tmp),
+                                 pure=False)
             progress, results = Progress(total=total, log=log), []
             try:
                 for future in as_completed(futures):
@@ -135,15 +153,20 @@ def run_dask(opts: BatchOptions, log: Callable[[str], None]) -> Summary:
         results.sort(key=lambda r: r["chunk"])
         totals = {k: sum(r[k] for r in results) for k in ("read", "scored", "rejected")}
         rejects = rejects_path(opts.output)
-        summary = Summary(totals["read"], totals["scored"], totals["rejected"], opts.output, rejects, version)
+        summary = Summary(totals["read"], totals["scored"], totals["rejected"], opts.output, rejects, version, actors,
+                          sum(r.get("actors", 0) for r in results))
         if len(results) != len(positions) or summary.read != total:
             raise RuntimeError(f"{len(results)} of {len(positions)} chunks, {summary.read} of {total} rows came back")
         reject_parts = [tmp / f"_rejects-{r['chunk']:05d}.jsonl" for r in results if r["rejected"]]
         assemble(reject_parts, rejects, "jsonl", source.schema)
         for part in reject_parts:
             part.unlink()
+        if actors is not None and actors_tmp is not None:  # before the output, whose appearance means complete
+            _publish_dir(actors_tmp, actors)
         _publish_dir(tmp, opts.output)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if actors_tmp is not None:
+            shutil.rmtree(actors_tmp, ignore_errors=True)
         raise
     return summary

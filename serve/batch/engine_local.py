@@ -23,12 +23,14 @@ from typing import Any, Callable, Iterator
 import pyarrow as pa
 from newsframe.core.errors import DataError
 from newsframe.core.tables import table_format
+from newsframe.serve.batch.actorrows import (actor_rows, actor_schema, actor_table, actors_path, json_columns_of,
+                                             published_values)
 from newsframe.serve.batch.journal import WorkDir, input_signature, resume_point
 from newsframe.serve.batch.options import BatchOptions, Summary, rejects_path
 from newsframe.serve.batch.predictions import attach, init_worker, load_predictor, pool_predictor, predict_table, probe
 from newsframe.serve.batch.progress import Progress
 from newsframe.serve.batch.source import Chunk, Position, Source, open_source
-from newsframe.serve.batch.writers import EXTENSIONS, assemble, output_schema, write_part, write_rejects
+from newsframe.serve.batch.writers import EXTENSIONS, assemble, join_leftovers, output_schema, write_part, write_rejects
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -46,14 +48,20 @@ def _pool_predict(texts: list[str], scores: bool, columns: list[str], schema: pa
     return predict_table(pool_predictor(), texts, scores, columns, schema)
 
 
+def _pool_actors(texts: list[str], published: list[Any] | None) -> pa.Table:
+    return actor_table(pool_predictor(), texts, published)
+
+
 class Scorer:
     """Predictions for chunks, in order: in this process, or on a pool of ``jobs`` workers with one model each.
 
     The workers start when the ``with`` block is entered, before any input is read.
     """
 
-    def __init__(self, models: str, jobs: int, scores: bool) -> None:
+    def __init__(self, models: str, jobs: int, scores: bool, actors: bool = False) -> None:
         self.models, self.jobs, self.scores = models, jobs, scores
+        self.actors = actors  # also each chunk's actor_table
+        self.json_columns: frozenset[str] = frozenset()  # the input's (set by the caller): published may be one
         self.predictor: Any = None  # this process's model: --jobs 1 scores with it, a forked pool inherits it
         self.columns: list[str] = []
         self.pool: ProcessPoolExecutor | None = None
@@ -65,6 +73,8 @@ class Scorer:
             forked = context.get_start_method() == "fork"
             if forked:
                 self.predictor = load_predictor(self.models)  # inherited; a load failure is raised here, in the caller
+                if self.actors:
+                    self.predictor.actors  # noqa: B018 - the dictionary too, loaded once and shared with the workers
                 gc.freeze()  # the workers' collections then skip the model's objects, so its pages stay shared
             try:
                 self.pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=init_worker,
@@ -78,6 +88,8 @@ class Scorer:
                     gc.unfreeze()
         else:
             self.predictor = load_predictor(self.models)
+            if self.actors:
+                self.predictor.actors  # noqa: B018 - a broken dictionary fails here, before any input is read
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -103,21 +115,32 @@ class Scorer:
         args = (chunk.texts, self.scores, self.columns, self.schema)
         return self.pool.submit(_pool_predict, *args) if self.pool else predict_table(self.predictor, *args)
 
-    def scored(self, chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, pa.Table | None]]:
-        """Each chunk with its predictions (``None`` when every row was rejected), in chunk order."""
+    def _submit_actors(self, chunk: Chunk) -> Future | pa.Table | None:
+        if not chunk.texts or not self.actors:
+            return None
+        args = (chunk.texts, published_values(chunk, self.json_columns))
+        return self.pool.submit(_pool_actors, *args) if self.pool else actor_table(self.predictor, *args)
+
+    def scored(self, chunks: Iterator[Chunk]) -> Iterator[tuple[Chunk, pa.Table | None, pa.Table | None]]:
+        """Each chunk with its predictions and, with ``actors``, its actor table (``None`` when every row was
+        rejected, or without ``actors``), in chunk order."""
         if self.pool is None:
             for chunk in chunks:
-                yield chunk, self._submit(chunk)
+                yield chunk, self._submit(chunk), self._submit_actors(chunk)
             return
-        pending: deque[tuple[Chunk, Future | None]] = deque()
+        pending: deque[tuple[Chunk, Future | None, Future | None]] = deque()
+
+        def result(future: Future | None) -> pa.Table | None:
+            return future.result() if future is not None else None
+
         for chunk in chunks:
-            pending.append((chunk, self._submit(chunk)))
+            pending.append((chunk, self._submit(chunk), self._submit_actors(chunk)))
             while len(pending) >= 2 * self.jobs:
-                done, future = pending.popleft()
-                yield done, future.result() if future is not None else None
+                done, future, actors = pending.popleft()
+                yield done, result(future), result(actors)
         while pending:
-            done, future = pending.popleft()
-            yield done, future.result() if future is not None else None
+            done, future, actors = pending.popleft()
+            yield done, result(future), result(actors)
 
 
 def _fraction(source: Source, sizes: list[int], position: Position) -> float | None:
@@ -131,19 +154,25 @@ def run_local(opts: BatchOptions, log: Callable[[str], None]) -> Summary:
     out_fmt = table_format(opts.output)
     ext = EXTENSIONS[out_fmt]
     work = WorkDir(opts.output)
-    with Scorer(str(opts.models), opts.jobs, opts.scores) as scorer:  # workers start before input threads do
+    with Scorer(str(opts.models), opts.jobs, opts.scores, opts.actors) as scorer:  # workers start before input threads do
         source = open_source(opts.input)
+        scorer.json_columns = source.json_columns
         sizes = [p.stat().st_size for p in source.files]
         version, prediction_schema = scorer.probe(source.columns)
         schema = output_schema(source.schema, prediction_schema)
+        actors_schema = actor_schema(source.schema)
         signature = {"inputs": input_signature(source.files), "chunk_size": opts.chunk_size, "model": version,
-                     "scores": opts.scores, "output": out_fmt}
-        entries = work.open(signature, opts.resume, log)
+                     "scores": opts.scores, "output": out_fmt, "actors": opts.actors}
+        entries = work.open(signature, opts.resume, log)  # holds the output's lock from here on
+        for leftover in [p for dest in (opts.output, rejects_path(opts.output), actors_path(opts.output))
+                         for p in join_leftovers(dest)]:
+            leftover.unlink(missing_ok=True)  # a run killed while joining its parts: a partial, hidden output
+            log(f"removed {leftover.name}, a partial output left by an interrupted run")
         start, totals = resume_point(entries)
         progress = Progress(total=source.total_rows, done=totals["read"], log=log)
         progress.rejected = totals["rejected"]
         try:
-            for chunk, predictions in scorer.scored(source.chunks(opts.chunk_size, start)):
+            for chunk, predictions, found in scorer.scored(source.chunks(opts.chunk_size, start)):
                 table = attach(chunk.table, predictions, prediction_schema)
                 if chunk.read != table.num_rows + len(chunk.rejects):  # never publish broken accounting
                     raise RuntimeError(f"chunk {chunk.index}: {chunk.read} rows read, {table.num_rows} scored, "
@@ -153,6 +182,11 @@ def run_local(opts: BatchOptions, log: Callable[[str], None]) -> Summary:
                     write_rejects(chunk.rejects, work.rejects_part(chunk.index))
                 entry = {"chunk": chunk.index, "end": chunk.end.to_dict(), "read": chunk.read,
                          "scored": table.num_rows, "rejected": len(chunk.rejects)}
+                if opts.actors:  # its part is in place before the journal line, like the chunk's own part
+                    rows = actor_rows(chunk, found, actors_schema)
+                    write_part(rows, work.actors_part(chunk.index, ext), out_fmt,
+                               json_columns_of(actors_schema, source.json_columns))
+                    entry["actors"] = rows.num_rows
                 work.commit(entry)
                 entries.append(entry)
                 for key in totals:
@@ -163,8 +197,12 @@ def run_local(opts: BatchOptions, log: Callable[[str], None]) -> Summary:
     if totals["read"] == 0:
         work.remove()
         raise DataError(str(opts.input), "no data rows")
+    actors = actors_path(opts.output) if opts.actors else None
+    if actors is not None:  # published before the output, whose appearance means the run is complete
+        assemble([work.actors_part(e["chunk"], ext) for e in entries], actors, out_fmt, actors_schema)
     assemble([work.part(e["chunk"], ext) for e in entries], opts.output, out_fmt, schema)
     rejects = rejects_path(opts.output)
     assemble([work.rejects_part(e["chunk"]) for e in entries if e["rejected"]], rejects, "jsonl", schema)
     work.remove()
-    return Summary(totals["read"], totals["scored"], totals["rejected"], opts.output, rejects, version)
+    return Summary(totals["read"], totals["scored"], totals["rejected"], opts.output, rejects, version, actors,
+                   sum(int(e.get("actors", 0)) for e in entries))

@@ -64,6 +64,9 @@ class WorkDir:
     def part(self, index: int, ext: str) -> Path:
         return self.path / f"part-{index:06d}{ext}"
 
+    def actors_part(self, index: int, ext: str) -> Path:
+        return self.path / f"actors-{index:06d}{ext}"
+
     def rejects_part(self, index: int) -> Path:
         return self.path / f"rejects-{index:06d}.jsonl"
 

@@ -33,6 +33,7 @@ class BatchOptions:
     engine: str = "local"
     scheduler: str | None = None
     chunk_size: int = DEFAULT_CHUNK_SIZE
+    actors: bool = False  # also write <output stem>.actors.<ext> (serve/batch/actorrows.py)
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Summary:
     output: Path
     rejects: Path
     version: str
+    actors: Path | None = None  # the actors file, with --actors
+    actor_rows: int = 0
 
     def __post_init__(self) -> None:
         if self.read != self.scored + self.rejected:
@@ -60,7 +63,8 @@ class Summary:
     def line(self) -> str:
         text = (f"read {self.read:,} rows: {self.scored:,} scored, {self.rejected:,} rejected; "
                 f"model {self.version} -> {self.output}")
-        return text + (f" (rejects: {self.rejects})" if self.rejected else "")
+        text += f" (rejects: {self.rejects})" if self.rejected else ""
+        return text + (f"; {self.actor_rows:,} actor rows -> {self.actors}" if self.actors is not None else "")
 
 
 def rejects_path(output: Path) -> Path:

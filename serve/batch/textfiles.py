@@ -178,8 +178,14 @@ def scan_jsonl(paths: list[Path]) -> JsonlLayout:
         count = 0
         for record in jsonl_records(path, 0, 0):
             count += 1
-            if record.values is None or _wrong_text_type(record.values):
-                continue  # rejected whatever its other values: they never reach the output
+            if record.values is None:
+                continue
+            if _wrong_text_type(record.values):
+                # Rejected whatever its other values, which never reach the output; but its text columns are
+                # columns of the input, so its rows are rejected as "wrong type", not as having no text.
+                for key in (c for c in record.values if c in TEXT_COLUMNS):
+                    kinds.setdefault(key, set())
+                continue
             for key, value in record.values.items():
                 seen = kinds.setdefault(key, set())
                 kind = json_kind(value)

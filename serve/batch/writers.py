@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -22,6 +23,7 @@ from newsframe.core.errors import DataError
 from newsframe.serve.batch.rows import json_default, jsonable
 
 EXTENSIONS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet"}
+JOIN_TMP = ".tmp-"  # .<output name>.tmp-<8 hex>: the output while assemble joins its parts
 
 
 def output_schema(input_schema: pa.Schema, prediction_schema: pa.Schema) -> pa.Schema:
@@ -144,12 +146,21 @@ def write_rejects(rejects: list[dict[str, Any]], path: Path) -> None:
     _publish(tmp, path)
 
 
+def join_leftovers(dest: Path) -> list[Path]:
+    """Partial outputs of ``dest`` left by a run killed while :func:`assemble` joined its parts (never another
+    output's: the name must be exactly ``.<dest name>.tmp-`` and 8 hexadecimal digits)."""
+    pattern = re.compile(rf"\.{re.escape(dest.name)}{re.escape(JOIN_TMP)}[0-9a-f]{{8}}")
+    if not dest.parent.is_dir():
+        return []
+    return sorted(p for p in dest.parent.iterdir() if pattern.fullmatch(p.name) and p.is_file() and not p.is_symlink())
+
+
 def assemble(parts: list[Path], dest: Path, fmt: str, schema: pa.Schema) -> None:
     """Join part files, in order, into ``dest`` through a temporary file and one atomic rename.
 
     CSV gets the header once; Parquet gets one row group per non-empty part. Memory holds one part at a time.
     """
-    tmp = dest.with_name(f".{dest.name}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp = dest.with_name(f".{dest.name}{JOIN_TMP}{uuid.uuid4().hex[:8]}")
     try:
         if fmt == "parquet":
             with pq.ParquetWriter(tmp, schema) as writer:

@@ -1,4 +1,5 @@
-"""Prometheus metrics: requests and latency by endpoint and status, predictions by label, model version.
+"""Prometheus metrics: requests and latency by endpoint and status, predictions by label, feedback events by task
+and kind, model version.
 
 Each app owns its metric objects in its own ``CollectorRegistry`` (no module-level state). Under gunicorn
 ``newsframe serve`` sets ``PROMETHEUS_MULTIPROC_DIR`` before prometheus-client is imported, so every worker
@@ -37,6 +38,8 @@ class Metrics:
                                  ["endpoint", "status"], buckets=LATENCY_BUCKETS, registry=self.registry)
         self.predictions = Counter("newsframe_predictions_total", "Predictions served, by task and predicted label",
                                    ["task", "label"], registry=self.registry)
+        self.feedback = Counter("newsframe_feedback_events_total", "Feedback events stored, by task and kind "
+                                "(label, skip, undo)", ["task", "kind"], registry=self.registry)
         self.model_info = Gauge("newsframe_model_info", "The model version a live worker is serving (value 1)",
                                 ["version"], registry=self.registry, multiprocess_mode="livemax")
         self._marked_pid: int | None = None
@@ -63,6 +66,10 @@ class Metrics:
             if child is None:
                 child = self._prediction_children.setdefault(key, self.predictions.labels(*key))
             child.inc(n)
+
+    def count_feedback(self, task: str, kind: str) -> None:
+        """Count one stored feedback event."""
+        self.feedback.labels(task, kind).inc()
 
     def exposition(self) -> Response:
         """The text exposition of every metric (summed over live workers in multi-process mode)."""

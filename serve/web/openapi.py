@@ -3,39 +3,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsframe.serve.web.validation import Limits
+from newsframe.serve.web.openapi_actors import actor_schemas
+from newsframe.serve.web.openapi_parts import error as _error
+from newsframe.serve.web.openapi_parts import json_body as _json
+from newsframe.serve.web.openapi_parts import ref as _ref
+from newsframe.serve.web.validation import NOT_BLANK, Limits
 
 API_KEY_HEADER = "X-API-Key"
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _error(description: str) -> dict[str, Any]:
-    return _json(_ref("Error"), description)
 
 
 def _schemas(limits: Limits) -> dict[str, Any]:
     n = limits.max_text_chars
     part = {"type": "string", "nullable": True, "maxLength": n}
-    filled = {"type": "string", "pattern": r"\S"}  # at least one non-whitespace character
+    filled = {"type": "string", "pattern": NOT_BLANK}  # at least one character that str.strip() keeps
+    published = {"type": "string", "format": "date", "nullable": True,
+                 "description": "publication date (YYYY-MM-DD): leaders are resolved to the office they held that day "
+                                "(default: today); used with `actors`"}
     text_doc = {"type": "object", "additionalProperties": False, "required": ["text"],
-                "properties": {"text": {"type": "string", "minLength": 1, "maxLength": n, "pattern": r"\S",
-                                        "description": "the whole text to classify"}}}
+                "properties": {"text": {"type": "string", "minLength": 1, "maxLength": n, "pattern": NOT_BLANK,
+                                        "description": "the whole text to classify"}, "published": published}}
     parts_doc = {"type": "object", "additionalProperties": False,
                  "anyOf": [{"required": ["headline"], "properties": {"headline": filled}},
                            {"required": ["body"], "properties": {"body": filled}}],
-                 "properties": {"headline": part, "body": part},
+                 "properties": {"headline": part, "body": part, "published": published},
                  "description": "headline and/or body (joined with a blank line, as in training); "
                                 "at least one must hold a non-whitespace character"}
     explain = {"type": "boolean", "default": False,
                "description": "add per-task explanations: the terms that pushed hardest toward and against the label"}
-    with_explain = [{**doc, "properties": {**doc["properties"], "explain": explain}} for doc in (text_doc, parts_doc)]
+    actors = {"type": "boolean", "default": False,
+              "description": "add `actors`: the countries, organisations and groups the text names, each with its role "
+                             "and framing (aggregated over the sentences where it acts or speaks)"}
+    with_explain = [{**doc, "properties": {**doc["properties"], "explain": explain, "actors": actors}}
+                    for doc in (text_doc, parts_doc)]
     term = {"type": "object", "required": ["term", "weight"],
             "properties": {"term": {"type": "string", "description": "the n-gram (character n-grams keep TF-IDF's space padding)"},
                            "kind": {"type": "string", "description": "the feature family it comes from (word, char)"},
@@ -46,7 +45,15 @@ def _schemas(limits: Limits) -> dict[str, Any]:
                            "scores": {"type": "object", "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1}},
                            "explanation": _ref("Explanation")}}
     framing = {**task, "required": [*task["required"], "posture"],
-               "properties": {**task["properties"], "posture": {
+               "properties": {**task["properties"],
+                              "label": {"type": "string", "enum": ["cautious", "confrontational", "none"],
+                                        "description": "none when posture is below the version's posture threshold "
+                                                       "(GET /v1/models: posture_threshold; the text frames no actor "
+                                                       "posture), else the higher of the two scores; versions without "
+                                                       "a threshold never say none"},
+                              "confidence": {"type": "number", "minimum": 0, "maximum": 1,
+                                             "description": "probability of the label (for none: 1 - posture)"},
+                              "posture": {
                    "type": "number", "nullable": True, "minimum": 0, "maximum": 1,
                    "description": "probability that the text frames any posture; null when the model has no posture task"}}}
     return {
@@ -56,7 +63,7 @@ def _schemas(limits: Limits) -> dict[str, Any]:
                   "properties": {"items": {"type": "array", "minItems": 1, "maxItems": limits.max_items,
                                            "items": {"anyOf": [_ref("Item"), {"description": (
                                                "anything else is answered with an error entry in its slot")}]}},
-                                 "explain": explain}},
+                                 "explain": explain, "actors": actors}},
         "Explanation": {"type": "object", "required": ["toward", "against", "low_evidence", "known_terms"],
                         "properties": {"toward": {"type": "array", "items": term},
                                        "against": {"type": "array", "items": term},
@@ -64,9 +71,15 @@ def _schemas(limits: Limits) -> dict[str, Any]:
                                        "known_terms": {"type": "integer", "minimum": 0}}},
         "TaskResult": task,
         "FramingResult": framing,
-        "Prediction": {"type": "object", "required": ["topic", "framing", "model_version"],
+        # A version trained on topic-only (or framing-only) data answers the tasks it has; the other key is absent
+        # (GET /v1/models lists the version's tasks).
+        "Prediction": {"type": "object", "required": ["model_version"],
+                       "description": "one object per task the model version was trained for (topic, framing)",
                        "properties": {"topic": _ref("TaskResult"), "framing": _ref("FramingResult"),
-                                      "model_version": {"type": "string"}}},
+                                      "model_version": {"type": "string"},
+                                      "actors": {"type": "array", "items": _ref("Actor"),
+                                                 "description": "with `actors: true`: in order of first mention"}}},
+        **actor_schemas(),
         "BatchResult": {"type": "object", "required": ["results"],
                         "properties": {"results": {"type": "array", "items": {"oneOf": [_ref("Prediction"), _ref("Error")]}}}},
         "Error": {"type": "object", "required": ["error"],
@@ -75,6 +88,9 @@ def _schemas(limits: Limits) -> dict[str, Any]:
         "Model": {"type": "object", "required": ["version", "created", "tasks", "posture", "data", "libraries", "limits"],
                   "properties": {
                       "version": {"type": "string"}, "created": {"type": "string"}, "posture": {"type": "boolean"},
+                      "posture_threshold": {"type": "number", "nullable": True, "minimum": 0, "maximum": 1,
+                                            "description": "framing is none below this posture probability (chosen by "
+                                                          "cross-validation at training); null: two-way labels"},
                       "tasks": {"type": "object", "additionalProperties": {
                           "type": "object", "required": ["labels", "metrics"],
                           "properties": {"labels": {"type": "array", "items": {"type": "string"}},
@@ -106,9 +122,11 @@ def build_openapi(limits: Limits, api_key: bool) -> dict[str, Any]:
         "responses": {
             "200": _json({"oneOf": [_ref("Prediction"), _ref("BatchResult")]}, "predictions (a batch answers `results`, in order)"),
             "400": _error("the body is not valid JSON"), **auth,
-            "413": _error("body, text or number of items over the limit"),
+            "413": _error("body or a text over its size limit"),
             "415": _error("Content-Type is not application/json"),
-            "422": _error("valid JSON of the wrong shape: wrong types, unknown fields, missing or empty text"),
+            "422": _error("valid JSON of the wrong shape: wrong types, unknown fields, missing or empty (white space "
+                          "only) text, more items than maxItems, a `published` that is not a YYYY-MM-DD date"),
+            "503": _error("`actors` asked for, but the server's actor dictionary cannot be loaded"),
         },
     }
     status = {"200": _json(_ref("Status"), "ok")}

@@ -6,9 +6,11 @@ import hmac
 import json
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from newsframe.core.errors import NewsframeError
+from newsframe.serve.actors import ActorScorer
 from newsframe.serve.web.errors import ApiError
 from newsframe.serve.web.openapi import API_KEY_HEADER
-from newsframe.serve.web.state import current
+from newsframe.serve.web.state import Service, current
 from newsframe.serve.web.validation import parse_predict, read_json
 
 READINESS_PROBE = "Ministers meet to discuss the budget"
@@ -49,8 +51,23 @@ def predict_route() -> Response:
     parsed = parse_predict(read_json(request._get_current_object()), service.limits)  # type: ignore[attr-defined]
     results = [text.body() if isinstance(text, ApiError) else service.predictor.predict_one(text, parsed.explain)
                for text in parsed.texts]
+    if parsed.actors and any(not isinstance(text, ApiError) for text in parsed.texts):  # "actors": true
+        finder = _actor_finder(service)
+        for result, text, published in zip(results, parsed.texts, parsed.published):
+            if not isinstance(text, ApiError):
+                result["actors"] = finder.find(text, published)
     service.metrics.count_predictions(results)
     return _json_response({"results": results} if parsed.batch else results[0])
+
+
+def _actor_finder(service: Service) -> ActorScorer:
+    """The version's actor finder (`newsframe serve` loads its dictionary at start; else the first request asking)."""
+    try:
+        return service.predictor.actors
+    except NewsframeError:
+        current_app.logger.exception("cannot load the actor dictionary")
+        raise ApiError(503, "actors_unavailable", "this server cannot find actors: its actor dictionary is missing "
+                                                  "or broken (the details are in the server log)") from None
 
 
 def _json_response(body: object) -> Response:
@@ -72,7 +89,10 @@ def healthz() -> Response:
 
 @ops.get("/readyz")
 def readyz() -> Response:
-    """Ready when the loaded model answers a probe document."""
+    """Ready when the loaded model answers a probe document; 503 ``draining`` once a SIGTERM drain has begun."""
+    draining = current_app.config.get("DRAINING")  # set by newsframe serve (a flag shared by all workers)
+    if draining is not None and draining():
+        raise ApiError(503, "draining", "the server is shutting down; send new requests to another instance")
     service = current()
     try:
         service.predictor.predict_one(READINESS_PROBE)

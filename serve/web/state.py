@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from newsframe.core.feedback import FeedbackStore, FeedbackTask, feedback_tasks
 from newsframe.serve.predictor import Predictor
 from newsframe.serve.web.metrics import Metrics
 from newsframe.serve.web.openapi import build_openapi
+from newsframe.serve.web.openapi_feedback import add_feedback
 from newsframe.serve.web.validation import Limits
 
 EXTENSION = "newsframe"
@@ -25,6 +27,7 @@ def model_info(predictor: Predictor, limits: Limits) -> dict[str, Any]:
         "version": predictor.version,
         "created": str(manifest.get("created", "")),
         "posture": predictor.has_posture,
+        "posture_threshold": predictor.none_threshold,
         "tasks": {task: {"labels": list(info.get("labels", [])), "metrics": info.get("metrics", {}).get("held_out", {})}
                   for task, info in manifest["tasks"].items()},
         "data": {"fingerprint": str(data.get("fingerprint", "")), "rows": data.get("rows", {}),
@@ -44,12 +47,16 @@ class Service:
     limits: Limits
     metrics: Metrics
     api_key: str | None = None
+    feedback: FeedbackStore = field(default=None, repr=False)  # type: ignore[assignment]  # set by create_app
     model: dict[str, Any] = field(init=False)
     openapi: dict[str, Any] = field(init=False)
+    feedback_tasks: dict[str, FeedbackTask] = field(init=False)
 
     def __post_init__(self) -> None:
         self.model = model_info(self.predictor, self.limits)
-        self.openapi = build_openapi(self.limits, api_key=self.api_key is not None)
+        self.feedback_tasks = feedback_tasks(self.predictor.labels("topic"))
+        self.openapi = add_feedback(build_openapi(self.limits, api_key=self.api_key is not None), self.feedback_tasks,
+                                    self.limits, api_key=self.api_key is not None)
 
 
 def current() -> Service:

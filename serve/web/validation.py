@@ -5,22 +5,34 @@ Accepted shapes (no other fields):
 * single: ``{"headline": str|null, "body": str|null, "explain": bool}`` or ``{"text": str, "explain": bool}``;
 * batch: ``{"items": [single-without-explain, ...], "explain": bool}`` with 1 to ``max_items`` items.
 
+``"actors": true`` (single or batch envelope) asks for the actors of each text; any document may carry
+``"published": "YYYY-MM-DD"`` (or null), the date its leaders are resolved on.
+
 A bad single request or a bad batch envelope raises ``ApiError``; a bad batch item becomes an ``ApiError``
 in its slot so the other items are still scored.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Request
+from werkzeug.exceptions import HTTPException
 from newsframe.core.schema import model_text
 from newsframe.serve.web.errors import ApiError
 
-ITEM_FIELDS = frozenset({"headline", "body", "text"})
-SINGLE_FIELDS = ITEM_FIELDS | {"explain"}
-BATCH_FIELDS = frozenset({"items", "explain"})
+ITEM_FIELDS = frozenset({"headline", "body", "text", "published"})
+SINGLE_FIELDS = ITEM_FIELDS | {"explain", "actors"}
+BATCH_FIELDS = frozenset({"items", "explain", "actors"})
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# What counts as white space is what str.strip() removes (the model-text rule, newsframe.core.schema.model_text):
+# exactly the characters for which str.isspace() is true. The OpenAPI schema says "not blank" with NOT_BLANK, a
+# class listing them all, so that every JSON Schema dialect reads the same rule (ECMA-262's \s differs: it lacks
+# \x1c-\x1f and \x85 and has \ufeff). tests/test_serve_drills.py checks it against str.strip() on every code point.
+NOT_BLANK = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,8 @@ class PredictRequest:
     texts: list[str | ApiError]
     batch: bool
     explain: bool
+    actors: bool = False
+    published: tuple[dt.date | None, ...] = ()  # per text, when given
 
 
 def json_type(value: Any) -> str:
@@ -66,7 +80,13 @@ def read_json(request: Request) -> Any:
     if mimetype != "application/json" and not (mimetype.startswith("application/") and mimetype.endswith("+json")):
         raise ApiError(415, "unsupported_media_type",
                        f"Content-Type must be application/json, got {request.content_type or 'none'}")
-    data = request.get_data(cache=False)
+    try:
+        data = request.get_data(cache=False)
+    except HTTPException:
+        raise  # 413 (werkzeug's size check) and a client gone mid-body (400) are answered as such
+    except Exception as exc:  # noqa: BLE001 - the server's body reader refused the framing (a bad chunk size)
+        raise ApiError(400, "invalid_body", f"the request body could not be read: {type(exc).__name__}: "
+                                            f"{str(exc)[:200]}") from None
     limit = request.max_content_length
     if request.content_length is None and limit is not None and len(data) >= limit:
         # A chunked body is read only up to the limit (werkzeug stops there without an error): reaching it
@@ -120,11 +140,31 @@ def item_text(obj: Any, limits: Limits, where: str = "", allowed: frozenset[str]
     return text
 
 
+def item_published(obj: dict[str, Any], where: str = "") -> dt.date | None:
+    """The document's ``published`` date (``"YYYY-MM-DD"``; absent or null: none), or a 422 naming the field."""
+    value = obj.get("published")
+    if value is None:
+        return None
+    name = f"{where}.published" if where else "published"
+    if not isinstance(value, str):
+        raise ApiError(422, "wrong_type", f"{name}: expected a date string \"YYYY-MM-DD\" or null, got {json_type(value)}")
+    try:
+        if not _DATE.fullmatch(value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(422, "invalid_date", f"{name}: {value[:40]!r} is not a date; expected \"YYYY-MM-DD\"") from None
+
+
+def _flag(body: dict[str, Any], name: str) -> bool:
+    value = body.get(name, False)
+    if not isinstance(value, bool):
+        raise ApiError(422, "wrong_type", f"{name}: expected a boolean, got {json_type(value)}")
+    return value
+
+
 def _explain_flag(body: dict[str, Any]) -> bool:
-    explain = body.get("explain", False)
-    if not isinstance(explain, bool):
-        raise ApiError(422, "wrong_type", f"explain: expected a boolean, got {json_type(explain)}")
-    return explain
+    return _flag(body, "explain")
 
 
 def parse_predict(body: Any, limits: Limits) -> PredictRequest:
@@ -133,20 +173,28 @@ def parse_predict(body: Any, limits: Limits) -> PredictRequest:
         raise ApiError(422, "wrong_type", f"body: expected a JSON object, got {json_type(body)}")
     if "items" not in body:
         explain = _explain_flag(body)  # checked first: a wrong 'explain' is reported as such
-        return PredictRequest([item_text(body, limits, allowed=SINGLE_FIELDS)], batch=False, explain=explain)
+        actors = _flag(body, "actors")
+        text = item_text(body, limits, allowed=SINGLE_FIELDS)
+        return PredictRequest([text], batch=False, explain=explain, actors=actors, published=(item_published(body),))
     _check_fields(body, BATCH_FIELDS, "batch: ")
     explain = _explain_flag(body)
+    actors = _flag(body, "actors")
     items = body["items"]
     if not isinstance(items, list):
         raise ApiError(422, "wrong_type", f"items: expected an array, got {json_type(items)}")
     if not items:
         raise ApiError(422, "empty_batch", "items: the array is empty; send 1 or more items")
     if len(items) > limits.max_items:
-        raise ApiError(413, "too_many_items", f"items: {len(items)} items; the limit is {limits.max_items} per request")
+        # 422, as the schema's maxItems makes it (a too-large body, or text, is 413: a size limit, not a shape)
+        raise ApiError(422, "too_many_items", f"items: {len(items)} items; the limit is {limits.max_items} per request")
     texts: list[str | ApiError] = []
+    published: list[dt.date | None] = []
     for i, item in enumerate(items):
         try:
-            texts.append(item_text(item, limits, where=f"items[{i}]"))
+            text = item_text(item, limits, where=f"items[{i}]")
+            published.append(item_published(item, where=f"items[{i}]"))
+            texts.append(text)
         except ApiError as exc:
             texts.append(exc)
-    return PredictRequest(texts, batch=True, explain=explain)
+            published.append(None)
+    return PredictRequest(texts, batch=True, explain=explain, actors=actors, published=tuple(published))

@@ -1,0 +1,91 @@
+"""``extract_actors``: a text's actors in order of first mention, each with its role, mentions, framing and the
+sentences it appears in (see the package docstring for the result's shape)."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from newsframe.core.actors.dictionary import ActorIndex
+from newsframe.core.actors.framing import actor_framing, sentence_framing
+from newsframe.core.actors.matcher import Mention, find_mentions
+from newsframe.core.actors.roles import ROLE_RANK, assign_roles
+from newsframe.core.actors.segment import split_sentences
+
+ScoreFn = Callable[[list[str]], Sequence[dict[str, Any]]]
+
+
+SentenceRoles = tuple[tuple[int, int], list[tuple[Mention, str]]]
+
+
+def sentence_roles(index: ActorIndex, text: str, day: dt.date) -> list[SentenceRoles]:
+    """Per sentence with actors: its span and (mention, role) for each reportable actor mention in it."""
+    mentions = find_mentions(index, text, day)
+    out: list[SentenceRoles] = []
+    if not any(m.actor for m in mentions):
+        return out  # no actor: no sentence to split
+    pos = 0
+    for start, end in split_sentences(text):
+        local = []
+        while pos < len(mentions) and mentions[pos].start < end:
+            if mentions[pos].start >= start:
+                local.append(mentions[pos])
+            pos += 1
+        if not any(m.actor for m in local):
+            continue
+        spans = [(m.start - start, m.end - start, m.actor is not None) for m in local]
+        roles = assign_roles(text[start:end], spans, index.verbs)
+        found = [(m, role) for m, role in zip(local, roles) if m.actor is not None and role is not None]
+        if found:
+            out.append(((start, end), found))
+    return out
+
+
+def extract_actors(index: ActorIndex, text: str, published: dt.date | None = None, score: ScoreFn | None = None,
+                   *, posture_threshold: float | None = 0.5) -> list[dict[str, Any]]:
+    """The actors of ``text`` (see the package docstring). ``published`` dates the leaders (default: today);
+    ``score`` scores the sentences that name an actor, in one call (None: roles only, every framing ``none``)."""
+    day = published.date() if isinstance(published, dt.datetime) else published or dt.date.today()
+    per_sentence = sentence_roles(index, text, day)
+    sentence_scores: list[dict[str, Any] | None] = [None] * len(per_sentence)
+    if score is not None and per_sentence:
+        sentence_scores = list(score([text[s:e] for (s, e), _ in per_sentence]))
+        if len(sentence_scores) != len(per_sentence):
+            raise ValueError(f"score function returned {len(sentence_scores)} results "
+                             f"for {len(per_sentence)} sentences")
+    actors: dict[str, dict[str, Any]] = {}
+    for n, ((start, end), found) in enumerate(per_sentence):
+        roles: dict[str, str] = {}
+        for mention, role in found:
+            entry = actors.setdefault(mention.actor, {"mentions": 0, "sectors": [], "sentences": [],
+                                                      "first": mention.start})
+            entry["mentions"] += 1
+            if mention.sector:
+                entry["sectors"].append(mention.sector)
+            if ROLE_RANK[role] > ROLE_RANK.get(roles.get(mention.actor, ""), 0):
+                roles[mention.actor] = role
+        for code, role in roles.items():
+            actors[code]["sentences"].append((n, start, end, role))
+    result = []
+    for code, entry in sorted(actors.items(), key=lambda item: item[1]["first"]):
+        actor = index.actor(code)
+        roles_of = [role for _, _, _, role in entry["sentences"]]
+        role = max(roles_of, key=lambda r: ROLE_RANK[r])
+        scores_of = [sentence_scores[n] for n, _, _, _ in entry["sentences"]]
+        result.append({
+            "code": code, "name": actor.name, "kind": actor.kind,
+            "sector": actor.sector or _common(entry["sectors"]),
+            "role": role, "mentions": entry["mentions"],
+            "framing": actor_framing(scores_of, roles_of, posture_threshold),
+            "sentences": [{"start": s, "end": e, "role": r,
+                           "framing": sentence_framing(sentence_scores[n], r, posture_threshold)}
+                          for n, s, e, r in entry["sentences"]],
+        })
+    return result
+
+
+def _common(sectors: list[str]) -> str | None:
+    """The sector the actor's mentions name most often (first named wins a tie), None when none names one."""
+    if not sectors:
+        return None
+    return max(dict.fromkeys(sectors), key=sectors.count)

@@ -1,0 +1,104 @@
+"""What ``research.stream`` compares: the shipped recipe and the tries of issue 16, each a ``Variant``.
+
+A variant may change the training rows (``training_rows``), the search space (``config``), the threshold (fixed or
+chosen by CV) and how a text is scored (``score``); the outer folds and the figures stay the same for all.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from newsframe.train.config import TrainConfig
+from newsframe.train.data import LabelledData
+
+REPO = Path(__file__).resolve().parent.parent
+# The sections annotated before issue 16: the posture model and its evaluation saw only these.
+OLD_SECTIONS = {"World", "Business", "politics", "business", "cameo"}
+
+
+class Variant:
+    """The shipped recipe: all rows, the default search spaces, a CV-chosen threshold, whole-document scoring."""
+
+    name = "shipped"
+    description = "all annotated sections train framing and posture; default search; threshold by CV"
+    fixed_threshold: float | None = None
+
+    def config(self) -> TrainConfig:
+        return TrainConfig()
+
+    def training_rows(self, rows: pd.DataFrame, task: str) -> pd.DataFrame:
+        return rows
+
+    def threshold_data(self, train: LabelledData) -> LabelledData:
+        return train
+
+    def scoring_texts(self, texts: list[str]) -> list[str]:
+        return texts
+
+    def score(self, pipelines: dict, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Posture probability, two-way framing label and P(confrontational) per text."""
+        posture, framing = pipelines["posture"], pipelines["framing"]
+        p = posture.predict_proba(texts)[:, list(posture.classes_).index("posture")]
+        q = framing.predict_proba(texts)
+        labels = np.asarray(framing.classes_, dtype=object)
+        return p, labels[q.argmax(axis=1)], q[:, list(framing.classes_).index("confrontational")]
+
+
+def _sections() -> dict[str, str]:
+    corpus = pd.read_csv(REPO / "data" / "framing" / "annotated.csv", dtype=str, usecols=["id", "section"])
+    return dict(zip(corpus["id"], corpus["section"]))
+
+
+class OldSections(Variant):
+    """The situation the issue measured: trained on the pre-issue-16 sections only, ``none`` below posture 0.5."""
+
+    name = "old_sections"
+    description = "trained on AG World/Business, BBC politics/business and CAMEO only; threshold fixed at 0.5"
+    fixed_threshold = 0.5
+
+    def __init__(self) -> None:
+        self.sections = _sections()
+
+    def training_rows(self, rows: pd.DataFrame, task: str) -> pd.DataFrame:
+        keep = rows["id"].map(lambda i: self.sections.get(i, "cameo") in OLD_SECTIONS)
+        return rows[keep.to_numpy()].reset_index(drop=True)
+
+
+class BalancedPosture(Variant):
+    """Posture's search also tries balanced class weights (none is now 72% of the posture rows)."""
+
+    name = "posture_balanced"
+    description = "as shipped, posture search adds class_weight='balanced'"
+
+    def config(self) -> TrainConfig:
+        base = TrainConfig()
+        tasks = dict(base.tasks)
+        tasks["posture"] = replace(tasks["posture"], class_weight=("balanced",))
+        return replace(base, tasks=tasks)
+
+
+class CameoCues(Variant):
+    """CAMEO verb-dictionary cue tokens (``research.cameo_cues``) added to the text both tasks read."""
+
+    name = "cameo_cues"
+    description = "as shipped, plus CAMEO verb and verb-phrase cue tokens (cooperation / conflict roots) for both tasks"
+    preprocess = "headline2+cues+cameo"
+
+    def config(self) -> TrainConfig:
+        from newsframe.core.text import PREPROCESSORS
+
+        from research.cameo_cues import headline2_cues_cameo
+
+        PREPROCESSORS[self.preprocess] = headline2_cues_cameo  # research only: the product registers no such name
+        base = TrainConfig()
+        tasks = dict(base.tasks)
+        for task in ("framing", "posture"):
+            sets = tuple(replace(fs, name=f"{fs.name}+cameo", preprocess=self.preprocess) if fs.preprocess == "headline2+cues"
+                         else fs for fs in tasks[task].feature_sets)
+            tasks[task] = replace(tasks[task], feature_sets=sets)
+        return replace(base, tasks=tasks)
+
+
+VARIANTS: dict[str, type[Variant]] = {v.name: v for v in (Variant, OldSections, BalancedPosture, CameoCues)}

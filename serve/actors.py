@@ -1,0 +1,84 @@
+"""Actors of a text and how each is framed: the model version's actor dictionary, and its sentences scored by the
+version's own framing and posture models.
+
+The dictionary a version uses travels with it: the trainer copies the compiled dictionary into the version's
+``actors/`` directory (hashed in the manifest like every file), so a version answers the same actors wherever it is
+served. A version written before that has no ``actors`` entry in its manifest and uses the dictionary bundled with
+the package (``data/actors``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import TYPE_CHECKING, Any
+
+from newsframe.core.actors import ActorIndex, extract_actors
+from newsframe.core.artifacts import ModelVersion
+
+if TYPE_CHECKING:
+    from newsframe.serve.predictor import Predictor
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def actor_index(model: ModelVersion) -> ActorIndex:
+    """The actor dictionary of ``model``: its own copy (manifest ``actors.dir``) or, for older versions, the bundled one."""
+    entry = model.manifest.get("actors")
+    if isinstance(entry, dict) and entry.get("dir"):
+        return ActorIndex.load(model.path / str(entry["dir"]))
+    return ActorIndex.default()
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A publication date from a cell or field: a date/datetime/Timestamp, or text starting ``YYYY-MM-DD``.
+
+    Anything else (missing, unparseable) is ``None``: leaders then resolve to the office they hold today.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+class ActorScorer:
+    """Finds a text's actors with one version's dictionary and frames them with that version's sentence scores."""
+
+    def __init__(self, predictor: Predictor, index: ActorIndex | None = None) -> None:
+        self.predictor = predictor
+        self.index = index if index is not None else actor_index(predictor.model)
+        self._framing = predictor.labels("framing") if "framing" in predictor.model.tasks else None
+        self._posture = predictor.labels("posture").index("posture") if predictor.has_posture else None
+
+    def sentence_scores(self, sentences: list[str]) -> list[dict[str, Any]]:
+        """Per sentence: ``{"framing": {label: p}, "posture": r}``, all sentences in one ``predict_proba`` call.
+
+        Without a posture model every sentence counts as framing a posture (``r = 1``).
+        """
+        if not sentences:
+            return []
+        proba = self.predictor.predict_proba(sentences)
+        framing = proba["framing"]
+        posture = proba["posture"][:, self._posture] if self._posture is not None else None
+        return [{"framing": {label: float(p) for label, p in zip(self._framing, framing[i])},
+                 "posture": 1.0 if posture is None else float(posture[i])} for i in range(len(sentences))]
+
+    def find(self, text: str, published: dt.date | None = None) -> list[dict[str, Any]]:
+        """The actors of ``text`` in order of first mention, each with role, mentions, framing and sentences.
+
+        A version without a framing model finds actors and roles only (every framing ``none``).
+        """
+        score = self.sentence_scores if self._framing is not None else None
+        # The version's own posture threshold, so an actor's `none` means what the document's `none` means.
+        threshold = self.predictor.none_threshold
+        if threshold is None:
+            return extract_actors(self.index, text, published=published, score=score)
+        return extract_actors(self.index, text, published=published, score=score, posture_threshold=threshold)

@@ -1,0 +1,52 @@
+"""The stream-shaped three-way evaluation (research.stream) runs nested on the tiny data and its report renders."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from newsframe.train.config import load_config
+
+from research.stream import outer_splits, run_variant, stream_frame
+from research.stream_report import figures, posture_items_f1, render
+from research.stream_variants import Variant
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tiny_data: Path, tiny_config_path: Path) -> tuple[pd.DataFrame, dict]:
+    frame = stream_frame([tiny_data])
+    return frame, run_variant(frame, Variant(), k=2, log=lambda _: None, config=load_config(tiny_config_path))
+
+
+def test_outer_folds_are_stream_shaped(tiny_run: tuple[pd.DataFrame, dict]) -> None:
+    frame, _ = tiny_run
+    assert set(frame["section"]) == {"World", "Business", "cameo"}  # sections come from the annotated corpus
+    for _, test in outer_splits(frame, 2):
+        counts = frame.iloc[test].groupby(["section", "framing"]).size()
+        total = frame.groupby(["section", "framing"]).size()
+        assert ((counts - total / 2).abs() <= 1).all()  # every stratum split in its natural proportion
+
+
+def test_three_way_report_renders(tiny_run: tuple[pd.DataFrame, dict]) -> None:
+    frame, result = tiny_run
+    scores = result.pop("_scores")
+    assert scores["posture"].notna().all() and len(scores) == len(frame)  # every row scored once, out of fold
+    assert len(result["per_fold"]) == 2 and all(0.05 <= f["threshold"] <= 0.95 for f in result["per_fold"])
+    text = render({"variants": {"shipped": result}})
+    assert "| shipped | nested (2 folds) |" in text
+    assert "| none |" in text and "ag_news/World" in text and "Posture items only" in text
+    summary = result["figures"]["summary"]
+    assert f"{summary['stream_macro_f1']:.3f}" in text
+
+
+def test_none_on_a_posture_item_is_a_miss() -> None:
+    frame = pd.DataFrame({"source": ["ag_news"] * 4 + ["cameo"] * 2, "section": ["World"] * 4 + ["cameo"] * 2,
+                          "framing": ["cautious", "confrontational", "none", "none", "cautious", "confrontational"]})
+    perfect = figures(frame, np.array(frame["framing"], dtype=object))
+    assert perfect["stream"]["macro_f1"] == 1.0 and perfect["posture_items"]["cameo"]["macro_f1"] == 1.0
+    missed = figures(frame, np.array(["cautious", "none", "none", "none", "none", "confrontational"], dtype=object))
+    assert missed["posture_items"]["cameo"]["macro_f1"] == posture_items_f1(
+        np.array(["cautious", "confrontational"]), np.array(["none", "confrontational"])) == 0.5
+    assert missed["posture_items"]["cameo"]["none_rate"] == 0.5
+    assert missed["sections"]["ag_news/World"]["missed_posture"] == 1
