@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
+import pytest
 import requests
 
 HEADLINE = "Washington weighs sanctions as Moscow demands talks on Ukraine"
@@ -87,3 +90,26 @@ def assert_error(response: requests.Response, status: int, code: str) -> dict[st
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     assert "Traceback" not in response.text and 'File "' not in response.text
     return body
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@contextmanager
+def browser_page(server: Server) -> Iterator[tuple[Any, list[str], list[str]]]:
+    """A page of Debian's headless Chromium, with the requests that left ``server`` and the page's script errors."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: apt-get install chromium (see `make system-deps`)")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page()
+            external: list[str] = []
+            page.on("request", lambda r: None if r.url.startswith(server.url) else external.append(r.url))
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            yield page, external, errors
+        finally:
+            browser.close()

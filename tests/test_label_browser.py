@@ -3,7 +3,6 @@ exactly what was labelled."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,11 +10,10 @@ import pytest
 import requests
 from newsframe.core.feedback import FeedbackStore, Item
 from newsframe.core.feedback import queue as work_queue
-from serve_support import Server
+from serve_support import Server, browser_page
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TEXTS = ["Moscow warns Kyiv of a harsh answer to the drone strikes",
          "Ministers agree to keep talking about the trade deal",
          "Rebels reject the ceasefire and vow to fight on",
@@ -35,46 +33,34 @@ def server(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def test_label_three_by_keyboard_undo_one_and_export(server: Server) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install chromium (see `make system-deps`)")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            page = browser.new_page()
-            external: list[str] = []
-            page.on("request", lambda r: None if r.url.startswith(server.url) else external.append(r.url))
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(server.url + "/label?annotator=tester&task=framing")
+    PlaywrightTimeout = pytest.importorskip("playwright.sync_api").TimeoutError  # noqa: N806
+    with browser_page(server) as (page, external, errors):
+        page.goto(server.url + "/label?annotator=tester&task=framing")
 
-            def shown(text: str, progress: str) -> None:
-                try:
-                    page.wait_for_function("([t, p]) => document.getElementById('item-text').textContent === t && "
-                                           "document.getElementById('progress').textContent.startsWith(p)",
-                                           arg=[text, progress], timeout=15_000)
-                except sync_api.TimeoutError:
-                    raise AssertionError(f"expected {text!r} with {progress!r}; the page shows "
-                                         f"{page.inner_text('#item-text')!r}, {page.inner_text('#progress')!r}, "
-                                         f"error {page.inner_text('#label-error')!r}") from None
+        def shown(text: str, progress: str) -> None:
+            try:
+                page.wait_for_function("([t, p]) => document.getElementById('item-text').textContent === t && "
+                                       "document.getElementById('progress').textContent.startsWith(p)",
+                                       arg=[text, progress], timeout=15_000)
+            except PlaywrightTimeout:
+                raise AssertionError(f"expected {text!r} with {progress!r}; the page shows "
+                                     f"{page.inner_text('#item-text')!r}, {page.inner_text('#progress')!r}, "
+                                     f"error {page.inner_text('#label-error')!r}") from None
 
-            shown(TEXTS[0], "0 labelled")
-            assert page.locator("#item-text mark").count() >= 1  # the suggestion's evidence is highlighted
-            assert page.inner_text("#suggestion") in ("cautious", "confrontational", "none")
-            page.keyboard.press("2")  # confrontational
-            shown(TEXTS[1], "1 labelled")
-            page.keyboard.press("1")  # cautious
-            shown(TEXTS[2], "2 labelled")
-            page.keyboard.press("2")  # confrontational
-            shown(TEXTS[3], "3 labelled")
-            page.keyboard.press("u")  # undo the third: it comes back
-            shown(TEXTS[2], "2 labelled")
-            page.keyboard.press("s")  # skip it now
-            shown(TEXTS[3], "2 labelled · 1 skipped")
-            assert errors == [] and external == []
-        finally:
-            browser.close()
+        shown(TEXTS[0], "0 labelled")
+        assert page.locator("#item-text mark").count() >= 1  # the suggestion's evidence is highlighted
+        assert page.inner_text("#suggestion") in ("cautious", "confrontational", "none")
+        page.keyboard.press("2")  # confrontational
+        shown(TEXTS[1], "1 labelled")
+        page.keyboard.press("1")  # cautious
+        shown(TEXTS[2], "2 labelled")
+        page.keyboard.press("2")  # confrontational
+        shown(TEXTS[3], "3 labelled")
+        page.keyboard.press("u")  # undo the third: it comes back
+        shown(TEXTS[2], "2 labelled")
+        page.keyboard.press("s")  # skip it now
+        shown(TEXTS[3], "2 labelled · 1 skipped")
+        assert errors == [] and external == []
     export = requests.get(server.url + "/v1/feedback?annotator=tester", timeout=10)
     rows = [json.loads(line) for line in export.text.splitlines()]
     assert [(r["item"]["text"], r["task"], r["label"]) for r in rows] == [

@@ -1,16 +1,14 @@
 """The page in a real browser: headless Chromium (Debian's ``chromium``) driven by Playwright."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from serve_support import HEADLINE, Server
+from serve_support import HEADLINE, Server, browser_page
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -21,41 +19,28 @@ def server(tiny_models: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def test_page_classifies_a_headline_and_highlights_evidence(server: Server) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install chromium (see `make system-deps`)")
     expected = server.post({"text": HEADLINE, "explain": True}).json()
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            page = browser.new_page()
-            external: list[str] = []
-            page.on("request", lambda r: None if r.url.startswith(server.url) else external.append(r.url))
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(server.url + "/")
-            page.fill("#text", HEADLINE)
-            page.click("#submit")
-            page.wait_for_selector("#result:not([hidden])", timeout=15_000)
-            assert page.inner_text("#topic-label") == expected["topic"]["label"]
-            assert page.inner_text("#framing-label") == expected["framing"]["label"]
-            assert page.inner_text("#topic-confidence") == f"{100 * expected['topic']['confidence']:.1f}%"
-            assert page.inner_text("#model-version") == expected["model_version"]
-            assert page.inner_text("#highlighted") == HEADLINE  # the text itself, unchanged
-            marks = page.locator("#highlighted mark")
-            assert marks.count() >= 1, page.inner_html("#highlighted")
-            assert all(m.lower() in HEADLINE.lower() for m in marks.all_inner_texts())
-            assert page.locator("#toward-terms li").count() >= 1
-            page.select_option("#evidence-task", "framing")
-            assert page.locator("#toward-terms li").count() >= 1
-            page.fill("#text", "   ")  # whitespace only: the server's message is shown, nothing breaks
-            page.click("#submit")
-            page.wait_for_selector("#error:not([hidden])", timeout=15_000)
-            assert "empty" in page.inner_text("#error")
-            assert errors == [] and external == []
-        finally:
-            browser.close()
+    with browser_page(server) as (page, external, errors):
+        page.goto(server.url + "/")
+        page.fill("#text", HEADLINE)
+        page.click("#submit")
+        page.wait_for_selector("#result:not([hidden])", timeout=15_000)
+        assert page.inner_text("#topic-label") == expected["topic"]["label"]
+        assert page.inner_text("#framing-label") == expected["framing"]["label"]
+        assert page.inner_text("#topic-confidence") == f"{100 * expected['topic']['confidence']:.1f}%"
+        assert page.inner_text("#model-version") == expected["model_version"]
+        assert page.inner_text("#highlighted") == HEADLINE  # the text itself, unchanged
+        marks = page.locator("#highlighted mark")
+        assert marks.count() >= 1, page.inner_html("#highlighted")
+        assert all(m.lower() in HEADLINE.lower() for m in marks.all_inner_texts())
+        assert page.locator("#toward-terms li").count() >= 1
+        page.select_option("#evidence-task", "framing")
+        assert page.locator("#toward-terms li").count() >= 1
+        page.fill("#text", "   ")  # whitespace only: the server's message is shown, nothing breaks
+        page.click("#submit")
+        page.wait_for_selector("#error:not([hidden])", timeout=15_000)
+        assert "empty" in page.inner_text("#error")
+        assert errors == [] and external == []
 
 
 ACTOR_TEXT = ("Russia handed Washington a list of demands on Monday. China called for calm and urged both sides to "
@@ -64,41 +49,30 @@ CHIP_COLOURS = {"cautious": "rgb(207, 227, 245)", "confrontational": "rgb(247, 2
 
 
 def test_page_shows_actor_chips_and_highlights_their_sentences(server: Server) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install chromium (see `make system-deps`)")
     actors = server.post({"text": ACTOR_TEXT, "actors": True}).json()["actors"]
     assert {"RUS", "CHN", "UKR"} <= {a["code"] for a in actors}, actors
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(server.url + "/")
-            page.fill("#text", ACTOR_TEXT)
-            page.click("#submit")
-            page.wait_for_selector("#actors:not([hidden])", timeout=15_000)
-            chips = page.locator("#actor-chips button")
-            assert chips.count() == len(actors)
-            for i, actor in enumerate(actors):  # in order of first mention, named, coloured by their framing
-                chip = chips.nth(i)
-                assert actor["name"] in chip.inner_text() and actor["role"] in chip.inner_text()
-                assert chip.evaluate("e => getComputedStyle(e).backgroundColor") == CHIP_COLOURS[actor["framing"]["label"]]
-            assert page.locator("#highlighted mark.actor").count() == 0  # evidence view until a chip is chosen
-            for i, actor in enumerate(actors):
-                chips.nth(i).click()
-                assert chips.nth(i).get_attribute("aria-pressed") == "true"
-                sentences = sorted(actor["sentences"], key=lambda s: s["start"])
-                marks = page.locator("#highlighted mark.actor")
-                assert marks.evaluate_all("ms => ms.map(m => m.textContent)") == [ACTOR_TEXT[s["start"]:s["end"]]
-                                                                                   for s in sentences]
-                assert page.inner_text("#highlighted") == ACTOR_TEXT  # the text itself, unchanged
-                assert not page.is_hidden("#actor-legend") and actor["name"] in page.inner_text("#actor-legend")
-            chips.nth(len(actors) - 1).click()  # choosing it again goes back to the evidence terms
-            assert page.locator("#highlighted mark.actor").count() == 0
-            assert page.locator("#actor-chips button[aria-pressed=true]").count() == 0
-            assert errors == []
-        finally:
-            browser.close()
+    with browser_page(server) as (page, external, errors):
+        page.goto(server.url + "/")
+        page.fill("#text", ACTOR_TEXT)
+        page.click("#submit")
+        page.wait_for_selector("#actors:not([hidden])", timeout=15_000)
+        chips = page.locator("#actor-chips button")
+        assert chips.count() == len(actors)
+        for i, actor in enumerate(actors):  # in order of first mention, named, coloured by their framing
+            chip = chips.nth(i)
+            assert actor["name"] in chip.inner_text() and actor["role"] in chip.inner_text()
+            assert chip.evaluate("e => getComputedStyle(e).backgroundColor") == CHIP_COLOURS[actor["framing"]["label"]]
+        assert page.locator("#highlighted mark.actor").count() == 0  # evidence view until a chip is chosen
+        for i, actor in enumerate(actors):
+            chips.nth(i).click()
+            assert chips.nth(i).get_attribute("aria-pressed") == "true"
+            sentences = sorted(actor["sentences"], key=lambda s: s["start"])
+            marks = page.locator("#highlighted mark.actor")
+            assert marks.evaluate_all("ms => ms.map(m => m.textContent)") == [ACTOR_TEXT[s["start"]:s["end"]]
+                                                                               for s in sentences]
+            assert page.inner_text("#highlighted") == ACTOR_TEXT  # the text itself, unchanged
+            assert not page.is_hidden("#actor-legend") and actor["name"] in page.inner_text("#actor-legend")
+        chips.nth(len(actors) - 1).click()  # choosing it again goes back to the evidence terms
+        assert page.locator("#highlighted mark.actor").count() == 0
+        assert page.locator("#actor-chips button[aria-pressed=true]").count() == 0
+        assert errors == []
