@@ -76,13 +76,14 @@ def newsframe_latency(models: str, headlines: list[str]) -> dict[str, float]:
             "tasks": list(predictor.model.tasks)}
 
 
-def run(models: str, rows: int, repeat: int, bench_python: str, latency_n: int, python_analysis: bool = False) -> dict[str, Any]:
+def run(models: str, rows: int, repeat: int, bench_python: str, latency_n: int, python_analysis: bool = False,
+        jobs: int = 1) -> dict[str, Any]:
     """Every measurement; the report's figures."""
     sys.path.insert(0, str(HERE))
     import pandas as pd
     from batch_bench import make_input
 
-    report: dict[str, Any] = {"rows": rows, "repeat": repeat, "python": platform.python_version(), "cpus": os.cpu_count(),
+    report: dict[str, Any] = {"rows": rows, "repeat": repeat, "jobs": jobs, "python": platform.python_version(), "cpus": os.cpu_count(),
                               "nice": os.nice(0), "load_before": os.getloadavg(), "models": models}
     ft = has_fasttext(bench_python)
     with tempfile.TemporaryDirectory(prefix="score-vs-fasttext-") as scratch:
@@ -92,7 +93,7 @@ def run(models: str, rows: int, repeat: int, bench_python: str, latency_n: int, 
         script = str(HERE / "fasttext_score.py")
         if ft:
             timed([bench_python, script, "train", str(AG_NEWS), str(ft_model)] + (["--bucket", "200000"] if rows < 5000 else []))
-        runs: dict[str, list[float]] = {"newsframe": [], "fasttext": [], "newsframe_python_analysis": []}
+        runs: dict[str, list[float]] = {"newsframe": [], "fasttext": [], "newsframe_python_analysis": [], "newsframe_jobs": []}
         steps: list[dict[str, float]] = []
         newsframe = [sys.executable, "-m", "newsframe.cli", "score", str(source), "--models", models]
         for _ in range(repeat):
@@ -102,10 +103,16 @@ def run(models: str, rows: int, repeat: int, bench_python: str, latency_n: int, 
                 env = {**os.environ, "NEWSFRAME_FAST_ANALYSIS": "python"}
                 seconds, _ = timed(newsframe + ["--out", str(work / "newsframe-python.csv")], env)
                 runs["newsframe_python_analysis"].append(seconds)
+            if jobs > 1:  # the same command on several cores (--jobs N worker processes): not the one-process comparison
+                seconds, _ = timed(newsframe + ["--out", str(work / "newsframe-jobs.csv"), "--jobs", str(jobs)])
+                runs["newsframe_jobs"].append(seconds)
             if ft:
                 seconds, out = timed([bench_python, script, "score", str(ft_model), str(source), str(work / "fasttext.csv")])
                 runs["fasttext"].append(seconds)
                 steps.append(json.loads(out.strip().splitlines()[-1])["steps"])
+        # The same steps fastText's script times, done in one process with newsframe's own functions: where the time goes.
+        _, out = timed([sys.executable, str(HERE / "newsframe_steps.py"), models, str(source), str(work / "steps.csv")])
+        report["newsframe_steps"] = json.loads(out.strip().splitlines()[-1])
         written = pd.read_csv(work / "newsframe.csv", dtype=str, keep_default_na=False, nrows=1).columns.tolist()
         report["newsframe_columns"] = written
         if count_rows(work / "newsframe.csv") != rows or (ft and count_rows(work / "fasttext.csv") != rows):
@@ -128,6 +135,21 @@ def run(models: str, rows: int, repeat: int, bench_python: str, latency_n: int, 
     return report
 
 
+def steps_lines(report: dict[str, Any]) -> list[str]:
+    """Seconds per step, newsframe (newsframe_steps.py) beside fastText (median step over its runs)."""
+    mine = report.get("newsframe_steps")
+    if not mine:
+        return []
+    theirs = {name: float(np.median([run[name] for run in report["fasttext_steps"]]))
+              for name in (report["fasttext_steps"][0] if report.get("fasttext_steps") else {})}
+    lines = [f"steps in one process, seconds ({report['rows']:,} rows): {'newsframe':>10} {'fastText':>10}"]
+    for name, seconds in mine["steps"].items():
+        other = f"{theirs[name]:>10.2f}" if name in theirs else f"{'-':>10}"
+        lines.append(f"  {name:42} {seconds:>10.2f} {other}")
+    lines.append(f"  newsframe scoring, thread CPU per document: {mine['predict_cpu_us_per_doc']:.1f} us")
+    return lines
+
+
 def render(report: dict[str, Any]) -> str:
     """The human-readable table."""
     lines = [f"End to end, CSV in -> CSV out, one process each, {report['rows']:,} AG News rows resampled; "
@@ -138,9 +160,10 @@ def render(report: dict[str, Any]) -> str:
              f"{'':32} {'tasks':>22} {'runs (s)':>24} {'docs/s':>10}"]
     tasks = "+".join(report["latency"]["newsframe"]["tasks"])
     for tool, label, what in (("newsframe", "newsframe score", tasks), ("fasttext", "fastText 0.9.2 + pandas", "topic"),
-                              ("newsframe_python_analysis", "newsframe, Python analysis", tasks)):
-        seconds = report["runs"][tool]
-        if tool == "newsframe_python_analysis" and not seconds:
+                              ("newsframe_python_analysis", "newsframe, Python analysis", tasks),
+                              ("newsframe_jobs", f"newsframe score --jobs {report.get('jobs', 1)}", tasks)):
+        seconds = report["runs"].get(tool)
+        if tool in ("newsframe_python_analysis", "newsframe_jobs") and not seconds:
             continue
         if seconds:
             lines.append(f"{label:32} {what:>22} {', '.join(f'{s:.2f}' for s in seconds):>24} "
@@ -150,6 +173,7 @@ def render(report: dict[str, Any]) -> str:
     if "ratio" in report:
         verdict = "met" if report["ratio"] <= GOAL else "NOT met"
         lines.append(f"fastText/newsframe docs/s = {report['ratio']:.2f} (goal <= {GOAL}): {verdict}")
+    lines += steps_lines(report)
     latency = report["latency"]
     lines.append(f"one headline in process, median (p90) us: newsframe predict_one ({tasks}) "
                  f"{latency['newsframe']['median_us']:.1f} ({latency['newsframe']['p90_us']:.1f})"
@@ -169,10 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="300 rows, one run, 100 headlines")
     parser.add_argument("--python-analysis", action="store_true",
                         help="also time newsframe with NEWSFRAME_FAST_ANALYSIS=python (the analysis before the compiled one)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="also time `newsframe score --jobs N` (N worker processes; default 1: not timed)")
     args = parser.parse_args(argv)
     if args.smoke:
         args.rows, args.repeat, args.latency_headlines = 300, 1, 100
-    report = run(args.models, args.rows, args.repeat, args.bench_python, args.latency_headlines, args.python_analysis)
+    report = run(args.models, args.rows, args.repeat, args.bench_python, args.latency_headlines, args.python_analysis,
+                 args.jobs)
     print(render(report))
     out = args.out or (None if args.smoke else str(HERE / "results" / "score_vs_fasttext.json"))
     if out:

@@ -1,6 +1,6 @@
 """Evaluate actor detection, roles and per-actor framing on the hand-annotated sample (data/actors/roles_sample.csv).
 
-Usage: python -m research.actor_eval --models DIR [--split test|dev|all] [--errors N]
+Usage: python -m research.actor_eval --models DIR [--split test|dev|all] [--errors N] [--cue-weight W ...]
 
 Per sentence, the gold actors (code, role, and for sources the posture) are compared with ``extract_actors`` run on
 the sentence with its ``published`` date:
@@ -12,6 +12,9 @@ the sentence with its ``published`` date:
   not found or not a source) over every gold actor, a gold target or mentioned actor counting as ``none``; and over
   the gold sources alone. Beside each, the document-level baseline, which gives every actor of the sentence the
   sentence's own label (what newsframe answered before actors).
+
+Framing is reported twice, by one command: without the CAMEO verb cue (``cue_weight`` 0, the model's sentence scores
+alone) and with it (``--cue-weight``, default the shipped ``CUE_WEIGHT``; several values for a sweep on the dev half).
 
 ``--models`` is a models directory (``latest``) or a version directory; without it only detection and roles are
 scored. The test half is the one to report; the dev half is the one the rules were built on.
@@ -28,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 from newsframe.core.actors import ActorIndex, extract_actors
+from newsframe.core.actors.framing import CUE_WEIGHT
 from sklearn.metrics import f1_score
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "actors" / "roles_sample.csv"
@@ -81,8 +85,9 @@ def score_function(models: str) -> tuple[Callable[[list[str]], list[dict[str, An
 
 
 def evaluate(frame: pd.DataFrame, index: ActorIndex, score=None, threshold: float = 0.5,
-             document_label: Callable[[str], str] | None = None, errors: int = 0) -> dict[str, Any]:
-    """All figures for the rows of ``frame`` (see the module docstring)."""
+             document_label: Callable[[str], str] | None = None, errors: int = 0,
+             cue_weight: float = CUE_WEIGHT) -> dict[str, Any]:
+    """All figures for the rows of ``frame`` (see the module docstring); ``cue_weight`` 0 = no verb cue."""
     countries = {c for c, a in index.actors.items() if a.kind == "country"}
     counts = {level: Counter() for level in ("exact", "country")}
     role_hits: dict[str, Counter] = {"all": Counter(), "passive": Counter(), "speech": Counter()}
@@ -95,7 +100,7 @@ def evaluate(frame: pd.DataFrame, index: ActorIndex, score=None, threshold: floa
     shown = 0
     for row in frame.itertuples():
         found = extract_actors(index, row.text, published=dt.date.fromisoformat(row.published), score=score,
-                               posture_threshold=threshold)
+                               posture_threshold=threshold, cue_weight=cue_weight)
         pred = {a["code"]: (a["role"], a["framing"]["label"]) for a in found}
         gold = parse_gold(row.actors)
         for level in counts:
@@ -172,6 +177,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--split", choices=["test", "dev", "all"], default="test")
     parser.add_argument("--sample", type=Path, default=SAMPLE)
     parser.add_argument("--errors", type=int, default=0, help="print this many sentences whose roles differ")
+    parser.add_argument("--cue-weight", type=float, nargs="+", default=[CUE_WEIGHT],
+                        help="verb-cue weight(s) to report beside the model alone (default: the shipped weight)")
     args = parser.parse_args(argv)
     frame = pd.read_csv(args.sample, keep_default_na=False, dtype=str)
     if args.split != "all":
@@ -180,7 +187,30 @@ def main(argv: Sequence[str] | None = None) -> None:
     score, threshold, document_label = score_function(args.models) if args.models else (None, 0.5, None)
     print(f"split: {args.split}  dictionary: {index.version}  models: {args.models or '-'}  "
           f"posture threshold: {threshold}")
-    print(report(evaluate(frame, index, score, threshold, document_label, args.errors)))
+    if score is not None:
+        score = cached(score)
+    if score is not None:
+        print("without the CAMEO verb cue (the model's sentence scores alone):")
+    print(report(evaluate(frame, index, score, threshold, document_label, args.errors, cue_weight=0.0)))
+    if score is None:
+        return
+    for weight in args.cue_weight:
+        result = evaluate(frame, index, score, threshold, None, 0, cue_weight=weight)
+        print(f"with the CAMEO verb cue, weight {weight}:")
+        print("\n".join(line for line in report(result).splitlines() if line.startswith("per-actor")))
+
+
+def cached(score: Callable[[list[str]], list[dict[str, Any]]]) -> Callable[[list[str]], list[dict[str, Any]]]:
+    """``score`` remembering each sentence's answer (the runs with and without the cue score the same sentences)."""
+    memo: dict[str, dict[str, Any]] = {}
+
+    def run(sentences: list[str]) -> list[dict[str, Any]]:
+        missing = [s for s in dict.fromkeys(sentences) if s not in memo]
+        if missing:
+            memo.update(zip(missing, score(missing)))
+        return [memo[s] for s in sentences]
+
+    return run
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import itertools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,35 +52,49 @@ def _f1(truth: np.ndarray, predicted: np.ndarray) -> float:
     return float(np.mean(scores))
 
 
+def scored_rule(rule: str, truth: np.ndarray, news: np.ndarray, folds: list[np.ndarray], grid: list[Any],
+                labeller: Callable[..., np.ndarray]) -> dict[str, Any]:
+    """One rule's stream figures: for each fold, the grid point best on the other folds' news items, applied to it.
+
+    ``labeller(rows, *point)`` labels the rows (a boolean mask) at one grid point.
+    """
+    predicted, chosen = np.empty(len(truth), dtype=object), []
+    for test in folds:
+        inner = news.copy()
+        inner[test] = False
+        best = max(grid, key=lambda g: _f1(truth[inner], labeller(inner, *g)))
+        mask = np.zeros(len(truth), bool)
+        mask[test] = True
+        predicted[test] = labeller(mask, *best)
+        chosen.append(best)
+    t, y = truth[news], predicted[news]
+    precision = {c: float(((y == c) & (t == c)).sum() / max((y == c).sum(), 1)) for c in ("cautious", "confrontational")}
+    return {"rule": rule, "stream_macro_f1": round(_f1(t, y), 4),
+            "precision_cautious": round(precision["cautious"], 4),
+            "precision_confrontational": round(precision["confrontational"], 4),
+            "chosen": "; ".join("/".join(f"{x:.2f}" for x in point) for point in chosen)}
+
+
 def compare(scores: pd.DataFrame, folds: list[np.ndarray]) -> pd.DataFrame:
     """Per rule: stream three-way macro-F1 and precisions with leave-one-fold-out parameters."""
     news = scores["source"].isin(["ag_news", "bbc_news"]).to_numpy()
     truth, p, q = scores["truth"].to_numpy(dtype=object), scores["posture"].to_numpy(), scores["p_confrontational"].to_numpy()
-    rows = []
-    for rule, grid in RULES.items():
-        predicted, chosen = np.empty(len(scores), dtype=object), []
-        for test in folds:
-            inner = news.copy()
-            inner[test] = False
-            best = max(grid, key=lambda g: _f1(truth[inner], label(p[inner], q[inner], *g)))
-            predicted[test] = label(p[test], q[test], *best)
-            chosen.append(best)
-        t, y = truth[news], predicted[news]
-        precision = {c: float(((y == c) & (t == c)).sum() / max((y == c).sum(), 1)) for c in ("cautious", "confrontational")}
-        rows.append({"rule": rule, "stream_macro_f1": round(_f1(t, y), 4),
-                     "precision_cautious": round(precision["cautious"], 4),
-                     "precision_confrontational": round(precision["confrontational"], 4),
-                     "chosen": "; ".join(f"{a:.2f}/{b:.2f}/{c:.2f}" for a, b, c in chosen)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame([scored_rule(rule, truth, news, folds, grid, lambda rows, *g: label(p[rows], q[rows], *g))
+                         for rule, grid in RULES.items()])
 
 
-def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else REPORTS / "stream_scores_shipped_screen.csv"
+def load_scores(argv: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, list[np.ndarray]]:
+    """The out-of-fold scores named by ``argv`` (default: the shipped screen's), the stream frame and its outer test folds."""
+    path = Path(argv[0]) if argv else REPORTS / "stream_scores_shipped_screen.csv"
     scores = pd.read_csv(path, dtype={"id": str})
     frame = stream_frame()
     if list(frame["id"]) != list(scores["id"]):
         raise SystemExit("scores do not follow the current stream frame; re-run research.stream")
-    folds = [test for _, test in outer_splits(frame, 5)]
+    return scores, frame, [test for _, test in outer_splits(frame, 5)]
+
+
+def main() -> None:
+    scores, _, folds = load_scores(sys.argv[1:])
     print(compare(scores, folds).to_string(index=False))
 
 

@@ -56,13 +56,18 @@ class Predictor:
         return self.model.version
 
     def labels(self, task: str) -> list[str]:
-        return self.model.labels(task)
+        return self._labels[task]
+
+    @cached_property
+    def _labels(self) -> dict[str, list[str]]:
+        """Each task's labels, read from the manifest once (a version never changes once loaded)."""
+        return {task: self.model.labels(task) for task in self.model.tasks}
 
     @property
     def has_posture(self) -> bool:
         return "posture" in self.model.tasks
 
-    @property
+    @cached_property
     def none_threshold(self) -> float | None:
         """The version's posture threshold: below it the framing label is ``none`` (None: two-way labels)."""
         return posture_threshold(self.model.manifest)

@@ -27,6 +27,9 @@ def test_score_vs_fasttext_smoke(tiny_models: Path, tmp_path: Path) -> None:
     assert report["rows"] == 300 and report["newsframe_docs_per_s"] > 0 and len(report["runs"]["newsframe"]) == 1
     assert {"newsframe_topic", "framing", "framing_posture"} <= set(report["newsframe_columns"])
     assert report["latency"]["newsframe"]["median_us"] > 0 and "load average" in done.stdout
+    steps = report["newsframe_steps"]  # the in-process breakdown beside fastText's steps
+    assert steps["rows"] == 300 and set(steps["steps"]) == {"imports", "load model", "read csv", "texts", "predict", "write csv"}
+    assert steps["predict_cpu_us_per_doc"] > 0 and "thread CPU per document" in done.stdout
     has_fasttext = BENCH_PYTHON.exists() and subprocess.run([str(BENCH_PYTHON), "-c", "import fasttext"]).returncode == 0
     if has_fasttext:
         assert report["fasttext_docs_per_s"] > 0 and report["latency"]["fasttext"]["median_us"] > 0

@@ -45,6 +45,12 @@ def test_seed_article_names_the_four_actors(client: FlaskClient) -> None:
     roles = {a["code"]: a["role"] for a in body["actors"]}
     assert {"RUS", "USA", "UKR", "CHN"} <= set(roles), roles
     assert roles["RUS"] == "source" and roles["CHN"] == "source"
+    # Moscow's demand sentences carry CAMEO root 10 (demand), Beijing's "calling for peace" root 04: the verb cue
+    # turns Russia confrontational although the framing model scores "talks" cautious (core/actors/verbcue.py).
+    framing = {a["code"]: a["framing"]["label"] for a in body["actors"]}
+    assert framing["RUS"] == "confrontational" and framing["CHN"] == "cautious", framing
+    russia = next(a for a in body["actors"] if a["code"] == "RUS")
+    assert {"word": "Pushes", "code": "100", "label": "confrontational"} in [s["cue"] for s in russia["sentences"]]
 
 
 def test_batch_items_each_get_actors_and_errors_stay_in_their_slot(client: FlaskClient, app: Flask) -> None:

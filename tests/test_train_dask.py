@@ -8,12 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from newsframe.core.artifacts import LATEST, MANIFEST, load_version
+from newsframe.core.errors import DataError
+from newsframe.serve.predictor import Predictor
 from newsframe.train.config import config_from_dict
-from newsframe.train.trainer import train
+from newsframe.train.trainer import train, train_frame
 
 distributed = pytest.importorskip("distributed")
+dd = pytest.importorskip("dask.dataframe")
 
 STREAM = {"mode": "stream", "chunk_rows": 100, "hash_features": 1 << 16, "workers": 1}
 TEXTS = ["Rebels shell the capital as talks collapse", "Central bank raises interest rates", "Striker scores twice"]
@@ -56,3 +60,58 @@ def test_cli_unreachable_scheduler_exits_2(tmp_path: Path, tiny_data: Path) -> N
                              "train", "--data", str(tiny_data), "--out", str(tmp_path / "m"), "--scheduler", "tcp://127.0.0.1:9"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "cannot connect" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def parquet_parts(tmp_path_factory: pytest.TempPathFactory, tiny_data: Path) -> Path:
+    """The tiny training file as two Parquet files of 100 and 5 rows: ``dd.read_parquet`` makes them the partitions
+    the file's chunks of ``chunk_rows = 100`` are."""
+    raw = pd.read_csv(tiny_data, dtype=str, keep_default_na=False)
+    directory = tmp_path_factory.mktemp("parts")
+    raw.iloc[:100].to_parquet(directory / "part-0.parquet")
+    raw.iloc[100:].to_parquet(directory / "part-1.parquet")
+    return directory
+
+
+def test_dataframe_on_workers_trains_the_file_model(tmp_path: Path, tiny_data: Path, parquet_parts: Path, cluster) -> None:
+    config = config_from_dict({"seed": 0, "test_size": 0.25, "streaming": STREAM})
+    local = train([tiny_data], config, tmp_path / "file", log=lambda _: None)
+    frame = dd.read_parquet(str(parquet_parts))  # the workers read the files: the driver never sees a row of text
+    assert [len(p) for p in frame.partitions] == [100, 5]
+    with distributed.Client(cluster.scheduler_address) as client:
+        remote = train_frame(frame, config, tmp_path / "frame", client, log=lambda _: None)
+    here = train_frame(frame, config, tmp_path / "here", log=lambda _: None)  # no client: partitions in this process
+    a, b, c = load_version(local), load_version(remote), load_version(here)
+    assert a.tasks == b.tasks == c.tasks == ["topic", "framing", "posture"]
+    for task in a.tasks:
+        expected = a.pipelines[task].predict_proba(TEXTS)
+        for version in (b, c):
+            assert np.allclose(expected, version.pipelines[task].predict_proba(TEXTS), rtol=0, atol=1e-9)
+    data = b.manifest["data"]
+    assert b.manifest["training"] == "streaming" and "files" not in data
+    assert data["dask_dataframe"]["partitions"] == 2 and data["dask_dataframe"]["rows"] == 105
+    assert data["rows"] == a.manifest["data"]["rows"] and len(data["fingerprint"]) == 64
+    scored = Predictor.load(tmp_path / "frame").predict_one(TEXTS[2])  # the served form (fast path) loads and scores
+    assert scored["topic"]["label"] in b.labels("topic") and 0 < scored["topic"]["confidence"] <= 1
+
+
+def test_dataframe_bad_label_names_partition_and_row(tmp_path: Path, tiny_data: Path, cluster) -> None:
+    raw = pd.read_csv(tiny_data, dtype=str, keep_default_na=False)
+    raw.loc[102, "framing"] = "angry"  # the third row of the second partition
+    frame = dd.from_pandas(raw, npartitions=1).repartition(divisions=[0, 100, 104])
+    config = config_from_dict({"seed": 0, "test_size": 0.25, "streaming": STREAM})
+    with distributed.Client(cluster.scheduler_address) as client, pytest.raises(DataError) as error:
+        train_frame(frame, config, tmp_path / "m", client, log=lambda _: None)
+    assert str(error.value).startswith("dask dataframe partition 1, row 3, column 'framing': unknown framing label 'angry'")
+    assert not (tmp_path / "m" / LATEST).exists()
+
+
+def test_topic_only_dataframe_trains_topic_only(tmp_path: Path, tiny_data: Path, cluster) -> None:
+    raw = pd.read_csv(tiny_data, dtype=str, keep_default_na=False).drop(columns="framing")
+    frame = dd.from_pandas(raw, npartitions=2)
+    config = config_from_dict({"seed": 0, "test_size": 0.25, "streaming": STREAM})
+    with distributed.Client(cluster.scheduler_address) as client:
+        out = train_frame(frame, config, tmp_path / "m", client, log=lambda _: None)
+    manifest = load_version(out).manifest
+    assert manifest["tasks_trained"] == ["topic"] and set(manifest["tasks_skipped"]) == {"framing", "posture"}
+    assert manifest["data"]["rows"]["topic"]["used"] == 75

@@ -101,6 +101,7 @@ class Chunk:
 
     frame: pd.DataFrame
     index: int  # 0, 1, ... over all files
+    rows: int = 0  # rows the file held in it, with text or not
 
 
 def labelled_chunks(paths: list[Path], rows: int, skipped: dict[str, Counter]) -> Iterator[Chunk]:
@@ -113,7 +114,7 @@ def labelled_chunks(paths: list[Path], rows: int, skipped: dict[str, Counter]) -
             empty = empty and frame.empty
             part = label_rows(frame, path, skipped, first_row=first, posture_annotated=posture)
             first += len(frame)
-            yield Chunk(part.reset_index(drop=True), index)
+            yield Chunk(part.reset_index(drop=True), index, len(frame))
             index += 1
         if empty:
             raise DataError(str(path), "file has no data rows")

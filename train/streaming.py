@@ -1,7 +1,8 @@
 """Streaming training: every task the data has labels for, fitted a chunk at a time in memory that does not grow
 with the rows (the switch from the in-memory fit is ``use_streaming``).
 
-Pass 1 reads the input in chunks (``chunks.labelled_chunks``), assigns each row to the fit, calibration or held-out
+Pass 1 (``stream_pass``) reads the input in chunks (``chunks.labelled_chunks``; a Dask dataframe's partitions:
+``frames``), assigns each row to the fit, calibration or held-out
 part (a seeded draw per row), hashes its text once per task (``hashed``) into raw counts that go to an on-disk cache,
 and counts document frequencies. The later passes (NB sums, SGD epochs, calibration, evaluation) read the cache, not
 the text, so the analysis runs once. The published pipeline is ``Pipeline([features: hashed TF-IDF union, clf:
@@ -10,11 +11,9 @@ and held-out rows stay out of it (``refit_on_all`` applies to the in-memory path
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import tempfile
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -26,9 +25,8 @@ import numpy as np
 from newsframe.core.errors import DataError
 from newsframe.core.schema import REQUIRED_TASKS, TASKS
 from newsframe.train.cache import CALIBRATION, FIT, HELD_OUT, ChunkCache
-from newsframe.train.chunks import Chunk, data_size_mb, labelled_chunks
+from newsframe.train.chunks import data_size_mb, labelled_chunks
 from newsframe.train.config import FeatureSet, TaskConfig, TrainConfig
-from newsframe.train.data import LabelledData
 from newsframe.train.hashed import (
     DocumentFrequencies,
     fitted_union,
@@ -37,9 +35,8 @@ from newsframe.train.hashed import (
 )
 from newsframe.train.metrics import classification_metrics
 from newsframe.train.sgd import calibrate, fit_sgd, nb_ratios
+from newsframe.train.stream_pass import SEED_TEXTS, ChunkJob, PassOne, hash_texts  # noqa: F401 - SEED_TEXTS re-exported
 from sklearn.pipeline import Pipeline
-
-SEED_TEXTS = 20_000  # training texts kept for the fast path's seed table of frequent words
 
 
 def use_streaming(paths: list[Path], config: TrainConfig) -> bool:
@@ -64,13 +61,13 @@ class StreamTask:
         self.cache = ChunkCache(root / name)
         self.classes: Counter = Counter()
 
-    def split(self, chunk: Chunk, rows: Any) -> tuple[np.ndarray, np.ndarray]:
-        """The rows' labels and parts (fit, calibration, held-out): a seeded draw per row, the same on every run."""
+    def split(self, index: int, rows: int) -> np.ndarray:
+        """The parts (fit, calibration, held-out) of chunk ``index``'s ``rows`` rows of this task: a seeded draw per
+        row, the same on every run."""
         s = self.config.streaming
-        draw = np.random.default_rng([self.config.seed, chunk.index]).random(len(rows))
-        part = np.where(draw < self.config.test_size, HELD_OUT,
+        draw = np.random.default_rng([self.config.seed, index]).random(rows)
+        return np.where(draw < self.config.test_size, HELD_OUT,
                         np.where(draw < self.config.test_size + s.calibration_fraction, CALIBRATION, FIT)).astype(np.int8)
-        return rows[self.name].to_numpy(dtype=str), part
 
     def add(self, counts: dict[str, Any], labels: np.ndarray, part: np.ndarray) -> None:
         """Cache one chunk's hashed rows with their parts; count document frequencies of the rows the model sees."""
@@ -118,47 +115,35 @@ def train_streaming(paths: list[Path], config: TrainConfig, log: Callable[[str],
     ``executor`` (anything with ``submit(fn, *args) -> future``, e.g. a ``distributed.Client``) hashes the chunks
     instead of ``streaming.workers`` local processes.
     """
-    s = config.streaming
-    skipped_rows: dict[str, Counter] = {task: Counter() for task in TASKS}
-    used: Counter = Counter()
-    digest, seed_texts = hashlib.sha256(), []
-    with tempfile.TemporaryDirectory(prefix="newsframe-stream-", dir=s.cache_dir) as root:
-        tasks = {name: StreamTask(name, config, Path(root)) for name in TASKS}
-        started = time.perf_counter()
-        pending: deque = deque()  # hashing jobs in input order, at most a few chunks ahead of the cache
+    s, passed = config.streaming, PassOne()
+    with stream_tasks(config) as tasks:
+        hashers = {name: task.hashers for name, task in tasks.items()}
         with hashing_executor(s.workers, executor) as pool:
-            for chunk in labelled_chunks(paths, s.chunk_rows, skipped_rows):
-                data = LabelledData(frame=chunk.frame)
-                for row in chunk.frame[["text", "topic", "framing"]].itertuples(index=False):  # as trainer.data_fingerprint
-                    digest.update(json.dumps(list(row), ensure_ascii=False).encode("utf-8") + b"\n")
-                if len(seed_texts) < SEED_TEXTS:
-                    seed_texts += chunk.frame["text"].tolist()[:SEED_TEXTS - len(seed_texts)]
-                for name, task in tasks.items():
-                    rows = data.task(name)
-                    used[name] += len(rows)
-                    if not rows.empty:
-                        pending.append((task, *task.split(chunk, rows), pool.submit(hash_texts, task.hashers, rows["text"].tolist())))
-                while len(pending) > s.workers:
-                    _finish(pending.popleft())
-                log(f"  read {sum(used.values())} task rows ({time.perf_counter() - started:.0f} s)")
-            while pending:
-                _finish(pending.popleft())
-        skipped = _untrainable(tasks, paths)
-        pipelines, infos = {}, {}
-        for name in (t for t in TASKS if t not in skipped):
-            log(f"training {name} (streaming) ...")
-            pipelines[name], infos[name] = tasks[name].fit(log)
+            passed.run((ChunkJob(chunk, hashers, pool, passed.texts_wanted())
+                        for chunk in labelled_chunks(paths, s.chunk_rows, passed.skipped)), tasks, s.workers, log)
+        return fit_streamed(tasks, passed, ", ".join(map(str, paths)), log)
+
+
+@contextmanager
+def stream_tasks(config: TrainConfig) -> Iterator[dict[str, StreamTask]]:
+    """A ``StreamTask`` per task, their caches in a temporary directory removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="newsframe-stream-", dir=config.streaming.cache_dir) as root:
+        yield {name: StreamTask(name, config, Path(root)) for name in TASKS}
+
+
+def fit_streamed(tasks: dict[str, StreamTask], passed: PassOne, source: str, log: Callable[[str], None]) -> dict[str, Any]:
+    """After pass 1: fit the tasks that can train (others skipped, see ``_untrainable``); ``train_streaming``'s result."""
+    skipped = _untrainable(tasks, source)
+    pipelines, infos = {}, {}
+    for name in (t for t in TASKS if t not in skipped):
+        log(f"training {name} (streaming) ...")
+        pipelines[name], infos[name] = tasks[name].fit(log)
     for task, why in skipped.items():
         log(f"{task}: skipped ({why})")
-    summary = {task: {"used": int(used[task]), "skipped": dict(sorted((k, v) for k, v in skipped_rows[task].items() if v))}
+    summary = {task: {"used": int(passed.used[task]), "skipped": dict(sorted((k, v) for k, v in passed.skipped[task].items() if v))}
                for task in TASKS}
     return {"pipelines": pipelines, "tasks": infos, "skipped": skipped, "summary": summary,
-            "fingerprint": digest.hexdigest(), "seed_texts": seed_texts}
-
-
-def hash_texts(hashers: list[tuple[str, Any]], texts: list[str]) -> dict[str, Any]:
-    """Raw hashed counts of ``texts`` per member: the job a worker process (or Dask worker) runs."""
-    return {name: hasher.transform(texts) for name, hasher in hashers}
+            "fingerprint": passed.digest.hexdigest(), "seed_texts": passed.seed_texts}
 
 
 class _Inline:
@@ -202,15 +187,9 @@ def _process_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _finish(job: tuple[StreamTask, np.ndarray, np.ndarray, Any]) -> None:
-    task, labels, part, future = job
-    task.add(future.result(), labels, part)
-
-
-def _untrainable(tasks: dict[str, StreamTask], paths: list[Path]) -> dict[str, str]:
+def _untrainable(tasks: dict[str, StreamTask], source: str) -> dict[str, str]:
     """As ``trainer.trainable_tasks``: no rows, skip; one class, skip posture and refuse the others."""
     skipped = {}
-    source = ", ".join(map(str, paths))
     for name, task in tasks.items():
         if task.cache.total == 0:
             skipped[name] = "no labelled rows" if name != "posture" else "no framing rows labelled 'none'"

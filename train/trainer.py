@@ -18,6 +18,7 @@ from newsframe.train.chunks import data_size_mb
 from newsframe.train.config import TrainConfig
 from newsframe.train.data import LabelledData, load_labelled
 from newsframe.train.feedback import FeedbackMerge
+from newsframe.train.frames import train_frame_streaming
 from newsframe.train.metrics import classification_metrics
 from newsframe.train.model import check_classes, fit_chosen, search
 from newsframe.train.report import write_report
@@ -43,6 +44,13 @@ def data_fingerprint(data: LabelledData) -> str:
         digest.update(json.dumps(list(row), ensure_ascii=False).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+def train_frame(frame: Any, config: TrainConfig, out_dir: str | Path, client: Any = None,
+                log: Callable[[str], None] = print) -> Path:
+    """Train streaming from a ``dask.dataframe.DataFrame`` with a training file's columns, its partitions labelled and
+    hashed on ``client``'s workers (:mod:`newsframe.train.frames`), and publish a version as ``train`` does."""
+    return train(None, config, out_dir, log, executor=client, frame=frame)
 
 
 def _raise_interrupted(signum: int, frame: Any) -> None:
@@ -118,16 +126,18 @@ def decide_none(data: LabelledData, config: TrainConfig, tasks: dict[str, dict],
 
 
 def train(data_paths: list[str | Path] | None, config: TrainConfig, out_dir: str | Path, log: Callable[[str], None] = print,
-          executor: Any = None, feedback: FeedbackMerge | None = None, promote_if_better: bool = False) -> Path:
+          executor: Any = None, feedback: FeedbackMerge | None = None, promote_if_better: bool = False,
+          frame: Any = None) -> Path:
     """Train every task the data has labels for and publish a new version under ``out_dir``; return its directory.
 
     ``executor`` (e.g. a ``distributed.Client``) makes the training stream and hash the text on its workers.
+    ``frame`` (a ``dask.dataframe.DataFrame``, instead of ``data_paths``; see ``train_frame``) trains streaming from it.
     ``feedback`` merges human labels in (:mod:`newsframe.train.feedback`); with ``promote_if_better`` ``latest`` moves
     only when the new version is not worse than the current one on the held-out feedback.
     """
-    paths = [Path(p) for p in (data_paths or default_data_files())]
+    paths = [] if frame is not None else [Path(p) for p in (data_paths or default_data_files())]
     # Data too large to fit in memory streams (newsframe.train.streaming; threshold and settings: config.streaming).
-    streaming = executor is not None or use_streaming(paths, config)
+    streaming = frame is not None or executor is not None or use_streaming(paths, config)
     if feedback is not None and streaming:
         raise ConfigError("--feedback works with in-memory training only (not with --scheduler or streamed data)")
     if not streaming:
@@ -141,10 +151,16 @@ def train(data_paths: list[str | Path] | None, config: TrainConfig, out_dir: str
     previous = {s: signal.signal(s, _raise_interrupted) for s in (signal.SIGINT, signal.SIGTERM)}
     writer = None
     try:
-        if streaming:
+        source = None
+        if frame is not None:
+            log(f"streaming training from a Dask dataframe of {frame.npartitions} partitions")
+            streamed = train_frame_streaming(frame, config, log, executor)
+            source = streamed["source"]
+        elif streaming:
             log(f"streaming training: {data_size_mb(paths):.0f} MB of input (streaming.mode={config.streaming.mode}, "
                 f"stream_above_mb={config.streaming.stream_above_mb:g})")
             streamed = train_streaming(paths, config, log, executor)
+        if streaming:
             pipelines, tasks, skipped, summary = streamed["pipelines"], streamed["tasks"], streamed["skipped"], streamed["summary"]
             fingerprint, seed_texts, document = streamed["fingerprint"], streamed["seed_texts"], None
         else:
@@ -172,7 +188,7 @@ def train(data_paths: list[str | Path] | None, config: TrainConfig, out_dir: str
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "tasks": tasks,
             "libraries": library_versions(),
-            "data": {"files": [{"path": str(p), "sha256": sha256_file(p)} for p in paths],
+            "data": {**(source or {"files": [{"path": str(p), "sha256": sha256_file(p)} for p in paths]}),
                      "fingerprint": fingerprint, "rows": summary},
             "config": config.to_dict(),
             "tasks_trained": list(tasks),

@@ -19,7 +19,8 @@ probability below which a source is framed ``none``.
      "role": "source" | "target" | "mentioned", "mentions": 3,
      "framing": {"label": "cautious" | "confrontational" | "none", "confidence": float | None,
                  "scores": {"cautious": float, "confrontational": float} | None},
-     "sentences": [{"start": 0, "end": 57, "role": "source", "framing": {...same shape...}}]}
+     "sentences": [{"start": 0, "end": 57, "role": "source", "framing": {...same shape...},
+                    "cue": {"word": "demands", "code": "100", "label": "confrontational"} | None}]}
 
 ``start``/``end`` are character offsets into ``text``. ``code`` is ISO 3166-1 alpha-3 for a country (its
 government, military, police ... are the country, with ``sector`` saying which) and the CAMEO code otherwise
@@ -27,6 +28,9 @@ government, military, police ... are the country, with ``sector`` saying which) 
 ``kind`` is country, igo, ngo or nonstate. An actor's ``role`` is its strongest over its sentences (source >
 target > mentioned). Its ``framing`` pools the sentences where it is the source, weighted by posture (see
 ``framing``); a sentence's ``framing`` is the sentence's own scores, labelled only where the actor is its source.
+A source sentence's ``cue`` is the CAMEO code of the actor's own verb (``verbcue``; None when no rule codes it, and
+for a target or mentioned actor): it counts as posture evidence and pulls the source's scores toward its label by
+keyword ``cue_weight`` (default ``framing.CUE_WEIGHT``; 0 = the model's scores alone).
 Leaders resolve to the country (or organisation) whose office they held on ``published`` (default: today).
 """
 from newsframe.core.actors.dictionary import Actor, ActorIndex

@@ -7,19 +7,21 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from newsframe.core.actors.dictionary import ActorIndex
-from newsframe.core.actors.framing import actor_framing, sentence_framing
+from newsframe.core.actors.framing import CUE_WEIGHT, actor_framing, sentence_framing
 from newsframe.core.actors.matcher import Mention, find_mentions
 from newsframe.core.actors.roles import ROLE_RANK, assign_roles
 from newsframe.core.actors.segment import split_sentences
+from newsframe.core.actors.verbcue import Cue, verb_cue
 
 ScoreFn = Callable[[list[str]], Sequence[dict[str, Any]]]
 
 
-SentenceRoles = tuple[tuple[int, int], list[tuple[Mention, str]]]
+SentenceRoles = tuple[tuple[int, int], list[tuple[Mention, str]], list[tuple[int, int]]]
 
 
 def sentence_roles(index: ActorIndex, text: str, day: dt.date) -> list[SentenceRoles]:
-    """Per sentence with actors: its span and (mention, role) for each reportable actor mention in it."""
+    """Per sentence with actors: its span, (mention, role) for each reportable actor mention in it, and the spans
+    (within the sentence) of all its mentions, generic agents included."""
     mentions = find_mentions(index, text, day)
     out: list[SentenceRoles] = []
     if not any(m.actor for m in mentions):
@@ -37,26 +39,34 @@ def sentence_roles(index: ActorIndex, text: str, day: dt.date) -> list[SentenceR
         roles = assign_roles(text[start:end], spans, index.verbs)
         found = [(m, role) for m, role in zip(local, roles) if m.actor is not None and role is not None]
         if found:
-            out.append(((start, end), found))
+            out.append(((start, end), found, [(s, e) for s, e, _ in spans]))
     return out
 
 
 def extract_actors(index: ActorIndex, text: str, published: dt.date | None = None, score: ScoreFn | None = None,
-                   *, posture_threshold: float | None = 0.5) -> list[dict[str, Any]]:
+                   *, posture_threshold: float | None = 0.5, cue_weight: float = CUE_WEIGHT,
+                   sentences: list[SentenceRoles] | None = None) -> list[dict[str, Any]]:
     """The actors of ``text`` (see the package docstring). ``published`` dates the leaders (default: today);
-    ``score`` scores the sentences that name an actor, in one call (None: roles only, every framing ``none``)."""
+    ``score`` scores the sentences that name an actor, in one call (None: roles only, every framing ``none``);
+    ``cue_weight`` is how far a source's CAMEO verb cue pulls its sentence's framing (0: the model alone);
+    ``sentences``: ``sentence_roles(index, text, day)`` when the caller has it already (batch scoring computes it
+    for a whole chunk first, to score all the chunk's sentences in one model call)."""
     day = published.date() if isinstance(published, dt.datetime) else published or dt.date.today()
-    per_sentence = sentence_roles(index, text, day)
+    per_sentence = sentence_roles(index, text, day) if sentences is None else sentences
     sentence_scores: list[dict[str, Any] | None] = [None] * len(per_sentence)
     if score is not None and per_sentence:
-        sentence_scores = list(score([text[s:e] for (s, e), _ in per_sentence]))
+        sentence_scores = list(score([text[s:e] for (s, e), _, _ in per_sentence]))
         if len(sentence_scores) != len(per_sentence):
             raise ValueError(f"score function returned {len(sentence_scores)} results "
                              f"for {len(per_sentence)} sentences")
     actors: dict[str, dict[str, Any]] = {}
-    for n, ((start, end), found) in enumerate(per_sentence):
+    cues: dict[tuple[int, str], Cue | None] = {}  # (sentence, actor) -> the cue of its first coded source mention
+    for n, ((start, end), found, spans) in enumerate(per_sentence):
         roles: dict[str, str] = {}
         for mention, role in found:
+            if role == "source" and cues.get((n, mention.actor)) is None:
+                own = (mention.start - start, mention.end - start)
+                cues[(n, mention.actor)] = verb_cue(text[start:end], own, [x for x in spans if x != own], index.verbs)
             entry = actors.setdefault(mention.actor, {"mentions": 0, "sectors": [], "sentences": [],
                                                       "first": mention.start})
             entry["mentions"] += 1
@@ -72,14 +82,18 @@ def extract_actors(index: ActorIndex, text: str, published: dt.date | None = Non
         roles_of = [role for _, _, _, role in entry["sentences"]]
         role = max(roles_of, key=lambda r: ROLE_RANK[r])
         scores_of = [sentence_scores[n] for n, _, _, _ in entry["sentences"]]
+        cue_of = [cues.get((n, code)) if r == "source" else None for n, _, _, r in entry["sentences"]]
         result.append({
             "code": code, "name": actor.name, "kind": actor.kind,
             "sector": actor.sector or _common(entry["sectors"]),
             "role": role, "mentions": entry["mentions"],
-            "framing": actor_framing(scores_of, roles_of, posture_threshold),
+            "framing": actor_framing(scores_of, roles_of, posture_threshold,
+                                     [c.label if c else None for c in cue_of], cue_weight),
             "sentences": [{"start": s, "end": e, "role": r,
-                           "framing": sentence_framing(sentence_scores[n], r, posture_threshold)}
-                          for n, s, e, r in entry["sentences"]],
+                           "framing": sentence_framing(sentence_scores[n], r, posture_threshold,
+                                                       cue.label if cue else None, cue_weight),
+                           "cue": cue.as_dict() if cue else None}
+                          for (n, s, e, r), cue in zip(entry["sentences"], cue_of)],
         })
     return result
 

@@ -57,16 +57,11 @@ def normalise(text: str) -> str:
     return "".join(out)
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum()
-
-
 def _case_ok(surface: str, phrase: Phrase) -> bool:
     if phrase.agent_sector is not None:
         return True
-    letters = [c for c in surface if c.isalpha()]
-    if len(letters) <= 3:
-        return all(c.isupper() for c in letters)
+    if sum(map(str.isalpha, surface)) <= 3:
+        return all(c.isupper() for c in surface if c.isalpha())
     if surface[:1].isupper() or surface[:1].isdigit():
         return True
     words = _WORDS.split(surface)  # "al-Qaeda", "bin Laden", "von der Leyen": a particle, then a capital
@@ -76,18 +71,20 @@ def _case_ok(surface: str, phrase: Phrase) -> bool:
 def candidates(index: ActorIndex, text: str, norm: str) -> list[tuple[int, int, Phrase]]:
     """Every dictionary phrase in ``text`` on word boundaries, as (start, end, phrase), overlaps included."""
     found = []
+    size = len(norm)
+    # Most hits are inside a word ("US" in "BUSINESS"): the word-boundary tests (str.isalnum) run inline.
     for last, phrase in index.automaton.iter(norm):
-        start = last - len(phrase.text) + 1
         end = last + 1
-        if start > 0 and _is_word(norm[start - 1]) and _is_word(norm[start]):
+        start = end - len(phrase.text)
+        if start > 0 and norm[start - 1].isalnum() and norm[start].isalnum():
             continue
-        if end < len(norm) and _is_word(norm[end]):
+        if end < size and norm[end].isalnum():
             if phrase.stem:
                 tail = _STEM_TAIL.match(norm, end)
                 end = tail.end() if tail else end  # no ending fits: the word goes on, no match
             elif norm[end] == "S" and phrase.text.endswith(_DEMONYM_END):
                 end += 1
-            if end < len(norm) and _is_word(norm[end]):
+            if end < size and norm[end].isalnum():
                 continue
         if not _case_ok(text[start:end], phrase):
             continue

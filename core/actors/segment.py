@@ -7,11 +7,29 @@ where syntok cut them off. Its one weakness seen, a title opening a sentence ("D
 """
 from __future__ import annotations
 
+from ctypes import create_string_buffer
+
 import blingfire
 
 # Bling Fire ends a sentence after a title that opens one ("Dr. Jones met ..."): such a piece is joined to the next.
 _TITLES = {"Mr.", "Mrs.", "Ms.", "Dr.", "Gen.", "Sen.", "Rep.", "Gov.", "Lt.", "Col.", "St.", "Prof.", "Sgt.", "Capt.",
            "Adm.", "Maj.", "Rev.", "Pres.", "Cmdr.", "Brig.", "Amb.", "Hon.", "Sr.", "Jr.", "No.", "Gens."}
+_LIBRARY = getattr(blingfire, "blingfire", None)  # the ctypes handle of Bling Fire's C library
+
+
+def _sentences(line: str) -> str:
+    """``blingfire.text_to_sentences(line)``: the same C call with the same output limit, into a buffer whose size
+    is rounded up to a power of two. The wrapper's buffer of exactly twice the line makes ctypes build a new array
+    type for nearly every line, which cost more than the split itself."""
+    if _LIBRARY is None:  # a Bling Fire without its library handle: its own wrapper
+        return blingfire.text_to_sentences(line)
+    data = line.encode("utf-8")
+    limit = len(data) * 2
+    out = create_string_buffer(1 << limit.bit_length())  # zeroed: ``value`` ends where the output ends
+    length = _LIBRARY.TextToSentences(data, len(data), out, limit)
+    if length == -1 or length > limit:
+        return ""
+    return out.value.decode("utf-8")
 
 
 def _offsets(line: str) -> list[tuple[int, int]]:
@@ -19,7 +37,7 @@ def _offsets(line: str) -> list[tuple[int, int]]:
     costs three times the split itself. A sentence it rewrote (whitespace) falls back to that helper."""
     spans = []
     pos = 0
-    for sentence in blingfire.text_to_sentences(line).split("\n"):
+    for sentence in _sentences(line).split("\n"):
         start = line.find(sentence, pos)
         if start < 0:
             return list(blingfire.text_to_sentences_and_offsets(line)[1])

@@ -55,11 +55,10 @@ def actor_table(predictor: Predictor, texts: list[str], published: list[Any] | N
     """Actor columns for every actor of every text (``_text``: the text's index), in text order."""
     from newsframe.serve.actors import parse_date
 
-    scorer = predictor.actors
+    dates = [parse_date(value) for value in published] if published is not None else [None] * len(texts)
     columns: dict[str, list[Any]] = {name: [] for name in FOUND_SCHEMA.names}
-    for i, text in enumerate(texts):
-        date = parse_date(published[i]) if published is not None else None
-        for actor in scorer.find(text, date):
+    for i, actors in enumerate(predictor.actors.find_many(texts, dates)):
+        for actor in actors:
             framing = actor["framing"]
             for name, value in (("_text", i), ("actor_code", actor["code"]), ("actor_name", actor["name"]),
                                 ("actor_kind", actor["kind"]), ("actor_sector", actor.get("sector")),

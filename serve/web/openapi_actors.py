@@ -20,7 +20,12 @@ def actor_schemas() -> dict[str, Any]:
                 "properties": {"start": {"type": "integer", "minimum": 0, "description": "character offset in the text"},
                                "end": {"type": "integer", "minimum": 0},
                                "role": {"type": "string", "enum": ROLES},
-                               "framing": {"$ref": "#/components/schemas/ActorFraming"}}}
+                               "framing": {"$ref": "#/components/schemas/ActorFraming"},
+                               "cue": {"type": "object", "nullable": True, "required": ["word", "code", "label"],
+                                       "properties": {"word": {"type": "string"}, "code": {"type": "string"},
+                                                      "label": {"type": "string", "enum": ["cautious", "confrontational"]}},
+                                       "description": "the CAMEO event code of the actor's own verb in this sentence "
+                                                      "(sources only; null when none is coded)"}}}
     actor = {"type": "object", "required": ["code", "name", "kind", "role", "mentions", "framing", "sentences"],
              "properties": {"code": {"type": "string", "description": "ISO 3166-1 alpha-3 for a country, else the "
                                                                        "CAMEO code (e.g. IGOUNO)"},
