@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_REJECTS = 0, 1, 2, 3
 
@@ -30,7 +31,16 @@ class DataError(NewsframeError):
         if column is not None:
             where.append(f"column '{column}'")
         super().__init__(f"{', '.join(where)}: {message}")
-        self.path, self.row, self.column = str(path), row, column
+        self.path, self.message, self.row, self.column = str(path), message, row, column
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised on a worker (a Dask partition, a pool process), it must arrive whole: the default pickling would
+        # call __init__ with the formatted text alone and fail.
+        return _data_error, (self.path, self.message, self.row, self.column)
+
+
+def _data_error(path: str, message: str, row: int | None, column: str | None) -> DataError:
+    return DataError(path, message, row=row, column=column)
 
 
 class ConfigError(NewsframeError):

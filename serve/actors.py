@@ -16,7 +16,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from newsframe.core.actors import ActorIndex, extract_actors
-from newsframe.core.actors.extract import ScoreFn, sentence_roles
+from newsframe.core.actors.extract import ScoreFn, day_of, sentence_roles
 from newsframe.core.artifacts import ModelVersion
 
 if TYPE_CHECKING:
@@ -87,8 +87,7 @@ class ActorScorer:
         What batch scoring uses: one model call per text cost more than the scoring itself. The results are
         ``find``'s: the model scores each sentence on its own, whatever the batch.
         """
-        today = dt.date.today()
-        days = [day.date() if isinstance(day, dt.datetime) else day or today for day in published]
+        days = [day_of(day) for day in published]
         per_text = [sentence_roles(self.index, text, day) for text, day in zip(texts, days)]
         scores = None
         if self._framing is not None:
@@ -102,9 +101,8 @@ class ActorScorer:
 
     def _extract(self, text: str, day: dt.date | None, score: ScoreFn | None,
                  sentences: list[Any] | None = None) -> list[dict[str, Any]]:
-        # The version's own posture threshold, so an actor's `none` means what the document's `none` means.
+        # The version's own posture threshold, so an actor's `none` means what the document's `none` means (a
+        # version without one: extract_actors' default).
         threshold = self.predictor.none_threshold
-        if threshold is None:
-            return extract_actors(self.index, text, published=day, score=score, sentences=sentences)
-        return extract_actors(self.index, text, published=day, score=score, posture_threshold=threshold,
-                              sentences=sentences)
+        options = {} if threshold is None else {"posture_threshold": threshold}
+        return extract_actors(self.index, text, published=day, score=score, sentences=sentences, **options)

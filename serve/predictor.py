@@ -56,12 +56,7 @@ class Predictor:
         return self.model.version
 
     def labels(self, task: str) -> list[str]:
-        return self._labels[task]
-
-    @cached_property
-    def _labels(self) -> dict[str, list[str]]:
-        """Each task's labels, read from the manifest once (a version never changes once loaded)."""
-        return {task: self.model.labels(task) for task in self.model.tasks}
+        return self.model.labels(task)
 
     @property
     def has_posture(self) -> bool:

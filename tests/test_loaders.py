@@ -109,3 +109,15 @@ def test_unknown_framing_label(tmp_path: Path) -> None:
     path = write(tmp_path / "d.csv", [{"headline": "x", "framing": "cautious"}, {"headline": "y", "framing": "angry"}])
     with pytest.raises(DataError, match=r"row 2, column 'framing': unknown framing label 'angry'"):
         load_labelled([path])
+
+
+def test_data_error_survives_pickling() -> None:
+    """Raised on a Dask worker or in a pool process, a DataError reaches the caller with its row and column."""
+    import pickle
+
+    error = pickle.loads(pickle.dumps(DataError("dask dataframe partition 1", "unknown framing label 'x'", row=3,
+                                                column="framing")))
+    assert isinstance(error, DataError)
+    assert (error.path, error.row, error.column, error.message) == ("dask dataframe partition 1", 3, "framing",
+                                                                    "unknown framing label 'x'")
+    assert str(error) == "dask dataframe partition 1, row 3, column 'framing': unknown framing label 'x'"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from typing import Any
 
 import pandas as pd
@@ -29,7 +28,7 @@ from newsframe.train.stream_pass import (
     hash_texts,
     task_labels,
 )
-from newsframe.train.streaming import fit_streamed, stream_tasks
+from newsframe.train.streaming import Inline, fit_streamed, stream_tasks
 
 SOURCE = "dask dataframe"
 
@@ -61,30 +60,21 @@ def train_frame_streaming(frame: Any, config: TrainConfig, log: Callable[[str], 
 
 
 def label_partition(frame: pd.DataFrame, index: int, hashers: dict[str, list[tuple[str, Any]]], posture: bool,
-                    texts: int) -> HashedChunk | tuple[str, str, int | None, str | None]:
-    """One partition labelled and hashed per task (runs on a worker), or a DataError's (path, message, row, column):
-    an exception that does not pickle would reach the driver as a worker failure, not as the row at fault."""
+                    texts: int) -> HashedChunk:
+    """One partition labelled and hashed per task (runs on a worker). A bad row raises a DataError naming the
+    partition and row; it pickles, so the driver gets it as it was raised."""
     source = f"{SOURCE} partition {index}"
     skipped: dict[str, Counter] = {task: Counter() for task in TASKS}
     frame = frame.astype(object).where(frame.notna(), None)  # Arrow strings: missing is pd.NA, as None in a file
-    try:
-        data = LabelledData(frame=label_rows(frame, source, skipped, posture_annotated=posture).reset_index(drop=True))
-    except DataError as exc:
-        return exc.path, _message(exc), exc.row, exc.column
+    data = LabelledData(frame=label_rows(frame, source, skipped, posture_annotated=posture).reset_index(drop=True))
     labels = task_labels(data)
     counts = {name: hash_texts(hashers[name], data.task(name)["text"].tolist()) for name, rows in labels.items() if len(rows)}
     return HashedChunk(index, labels, counts, hashlib.sha256(fingerprint_lines(data)).digest(),
                        data.frame["text"].tolist()[:texts], len(frame), skipped)
 
 
-def _message(exc: DataError) -> str:
-    where = ", ".join([exc.path] + ([f"row {exc.row}"] if exc.row is not None else [])
-                      + ([f"column '{exc.column}'"] if exc.column is not None else []))
-    return str(exc)[len(where) + 2:]
-
-
 class _PartitionJob:
-    """A partition's task on the cluster; ``result()`` re-raises its DataError here."""
+    """A partition's task on the cluster, as pass 1 consumes jobs (one task in flight)."""
 
     jobs = 1
 
@@ -92,11 +82,7 @@ class _PartitionJob:
         self.future = future
 
     def result(self) -> HashedChunk:
-        done = self.future.result()
-        if isinstance(done, tuple):
-            path, message, row, column = done
-            raise DataError(path, message, row=row, column=column)
-        return done
+        return self.future.result()
 
 
 def _alone(parts: list[Any]) -> Iterator[Any]:
@@ -113,13 +99,7 @@ def _alone(parts: list[Any]) -> Iterator[Any]:
 def _submitter(client: Any) -> Callable[[Any], Any]:
     if client is not None:
         return client.compute
-
-    def compute_here(task: Any) -> Future:
-        future: Future = Future()
-        future.set_result(task.compute())
-        return future
-
-    return compute_here
+    return lambda task: Inline().submit(task.compute)
 
 
 def _uses_none(frame: Any, client: Any) -> bool:

@@ -51,7 +51,7 @@ def hash_texts(hashers: list[tuple[str, Any]], texts: list[str]) -> dict[str, An
 
 
 def fingerprint_lines(data: LabelledData) -> bytes:
-    """The rows' text and labels, one JSON list a line, as ``trainer.data_fingerprint`` hashes them."""
+    """The rows' text and labels, one JSON list a line: what the data fingerprint hashes (in memory and streaming)."""
     return b"".join(json.dumps(list(row), ensure_ascii=False).encode("utf-8") + b"\n"
                     for row in data.frame[["text", "topic", "framing"]].itertuples(index=False))
 

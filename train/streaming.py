@@ -146,7 +146,7 @@ def fit_streamed(tasks: dict[str, StreamTask], passed: PassOne, source: str, log
             "fingerprint": passed.digest.hexdigest(), "seed_texts": passed.seed_texts}
 
 
-class _Inline:
+class Inline:
     """``submit`` that runs the job at once (one worker: no processes to start)."""
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
@@ -154,7 +154,7 @@ class _Inline:
         future.set_result(fn(*args))
         return future
 
-    def __enter__(self) -> _Inline:
+    def __enter__(self) -> Inline:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -175,7 +175,7 @@ def hashing_executor(workers: int, executor: Any = None) -> Any:
     """Where pass 1 hashes: the given executor (e.g. a ``distributed.Client``), a process pool, or this process."""
     if executor is not None:
         return nullcontext(_DaskSubmit(executor) if type(executor).__module__.startswith("distributed") else executor)
-    return _process_pool(workers) if workers > 1 else _Inline()
+    return _process_pool(workers) if workers > 1 else Inline()
 
 
 @contextmanager

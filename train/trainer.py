@@ -22,6 +22,7 @@ from newsframe.train.frames import train_frame_streaming
 from newsframe.train.metrics import classification_metrics
 from newsframe.train.model import check_classes, fit_chosen, search
 from newsframe.train.report import write_report
+from newsframe.train.stream_pass import fingerprint_lines
 from newsframe.train.streaming import train_streaming, use_streaming
 from newsframe.train.threshold import choose_threshold
 from sklearn.model_selection import train_test_split
@@ -39,11 +40,7 @@ def default_data_files(data_dir: Path = DATA_DIR) -> list[Path]:
 
 def data_fingerprint(data: LabelledData) -> str:
     """sha256 over the rows actually used (text and labels, in order): same fingerprint, same training data."""
-    digest = hashlib.sha256()
-    for row in data.frame[["text", "topic", "framing"]].itertuples(index=False):
-        digest.update(json.dumps(list(row), ensure_ascii=False).encode("utf-8"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+    return hashlib.sha256(fingerprint_lines(data)).hexdigest()
 
 
 def train_frame(frame: Any, config: TrainConfig, out_dir: str | Path, client: Any = None,

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import groupby, repeat
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -143,8 +143,7 @@ class ActorIndex:
         for pattern, group in groupby(rows, key=itemgetter(0)):  # the file lists a pattern's rows together
             grouped[pattern] = grouped.get(pattern, ()) + tuple(group)
         stems = {row[0] for row in rows if row[6] == "1"}
-        phrases = dict(zip(grouped, map(tuple.__new__, repeat(Phrase),
-                                        zip(grouped, grouped.values(), repeat(None), map(stems.__contains__, grouped)))))
+        phrases = {key: Phrase(key, group, None, key in stems) for key, group in grouped.items()}
         for pattern, sector in _rows(directory / "agents.csv"):
             if pattern not in phrases:  # a name beats a generic agent of the same spelling
                 phrases[pattern] = Phrase(pattern, agent_sector=sector)

@@ -43,6 +43,11 @@ def sentence_roles(index: ActorIndex, text: str, day: dt.date) -> list[SentenceR
     return out
 
 
+def day_of(published: dt.date | None) -> dt.date:
+    """The day leaders are resolved on: ``published`` (a datetime counts by its date), else today."""
+    return published.date() if isinstance(published, dt.datetime) else published or dt.date.today()
+
+
 def extract_actors(index: ActorIndex, text: str, published: dt.date | None = None, score: ScoreFn | None = None,
                    *, posture_threshold: float | None = 0.5, cue_weight: float = CUE_WEIGHT,
                    sentences: list[SentenceRoles] | None = None) -> list[dict[str, Any]]:
@@ -51,8 +56,7 @@ def extract_actors(index: ActorIndex, text: str, published: dt.date | None = Non
     ``cue_weight`` is how far a source's CAMEO verb cue pulls its sentence's framing (0: the model alone);
     ``sentences``: ``sentence_roles(index, text, day)`` when the caller has it already (batch scoring computes it
     for a whole chunk first, to score all the chunk's sentences in one model call)."""
-    day = published.date() if isinstance(published, dt.datetime) else published or dt.date.today()
-    per_sentence = sentence_roles(index, text, day) if sentences is None else sentences
+    per_sentence = sentence_roles(index, text, day_of(published)) if sentences is None else sentences
     sentence_scores: list[dict[str, Any] | None] = [None] * len(per_sentence)
     if score is not None and per_sentence:
         sentence_scores = list(score([text[s:e] for (s, e), _, _ in per_sentence]))
