@@ -5,6 +5,7 @@ chosen by CV) and how a text is scored (``score``); the outer folds and the figu
 """
 from __future__ import annotations
 
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -101,4 +102,30 @@ class CameoCues(Variant):
         return replace(base, tasks=tasks)
 
 
-VARIANTS: dict[str, type[Variant]] = {v.name: v for v in (Variant, OldSections, BalancedPosture, CameoCues)}
+class Fraction(Variant):
+    """A learning-curve point: the shipped recipe trained on a fixed share of each outer fold's training rows.
+
+    A row is kept when the CRC-32 of its id falls in the share, so both tasks and the threshold search see the same
+    rows, and a smaller share's rows are inside every larger one's. The test folds stay whole.
+    """
+
+    share = 1.0
+
+    def _keep(self, ids: pd.Series) -> np.ndarray:
+        return np.array([zlib.crc32(i.encode("utf-8")) % 10_000 < self.share * 10_000 for i in ids], dtype=bool)
+
+    def training_rows(self, rows: pd.DataFrame, task: str) -> pd.DataFrame:
+        return rows[self._keep(rows["id"])].reset_index(drop=True)
+
+    def threshold_data(self, train: LabelledData) -> LabelledData:
+        return LabelledData(frame=train.frame[self._keep(train.frame["id"])].reset_index(drop=True))
+
+
+def _fraction(share: float) -> type[Variant]:
+    return type("Fraction", (Fraction,), {
+        "share": share, "name": f"fraction_{share:g}",
+        "description": f"as shipped, trained on {share:.1%} of each outer fold's training rows (learning curve)"})
+
+
+VARIANTS: dict[str, type[Variant]] = {v.name: v for v in (Variant, OldSections, BalancedPosture, CameoCues,
+                                                          *(_fraction(s) for s in (0.125, 0.25, 0.5)))}

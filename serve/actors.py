@@ -16,7 +16,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from newsframe.core.actors import ActorIndex, extract_actors
-from newsframe.core.actors.extract import ScoreFn, day_of, sentence_roles
+from newsframe.core.actors.extract import ScoreFn, day_of, scored_sentences, sentence_roles
 from newsframe.core.artifacts import ModelVersion
 
 if TYPE_CHECKING:
@@ -81,28 +81,33 @@ class ActorScorer:
         """
         return self._extract(text, published, self.sentence_scores if self._framing is not None else None)
 
-    def find_many(self, texts: Sequence[str], published: Sequence[dt.date | None]) -> list[list[dict[str, Any]]]:
+    def find_many(self, texts: Sequence[str], published: Sequence[dt.date | None],
+                  detail: bool = True) -> list[list[dict[str, Any]]]:
         """``find`` of each text, with the sentences of all the texts scored in one ``predict_proba`` call.
 
         What batch scoring uses: one model call per text cost more than the scoring itself. The results are
-        ``find``'s: the model scores each sentence on its own, whatever the batch.
+        ``find``'s: the model scores each sentence on its own, whatever the batch. ``detail=False`` (the actors
+        file): actors without their ``sentences``, and only the sentences with a source scored (see
+        ``extract_actors``).
         """
         days = [day_of(day) for day in published]
         per_text = [sentence_roles(self.index, text, day) for text, day in zip(texts, days)]
+        wanted = [range(len(sentences)) if detail else scored_sentences(sentences) for sentences in per_text]
         scores = None
         if self._framing is not None:
-            scores = iter(self.sentence_scores([text[start:end] for text, sentences in zip(texts, per_text)
-                                                for (start, end), *_ in sentences]))
+            scores = iter(self.sentence_scores([text[sentences[n][0][0]:sentences[n][0][1]]
+                                                for text, sentences, ns in zip(texts, per_text, wanted) for n in ns]))
         found = []
-        for text, day, sentences in zip(texts, days, per_text):
-            own = None if scores is None else list(islice(scores, len(sentences)))
-            found.append(self._extract(text, day, None if own is None else lambda _, own=own: own, sentences))
+        for text, day, sentences, ns in zip(texts, days, per_text, wanted):
+            own = None if scores is None else list(islice(scores, len(ns)))
+            found.append(self._extract(text, day, None if own is None else lambda _, own=own: own, sentences, detail))
         return found
 
     def _extract(self, text: str, day: dt.date | None, score: ScoreFn | None,
-                 sentences: list[Any] | None = None) -> list[dict[str, Any]]:
+                 sentences: list[Any] | None = None, detail: bool = True) -> list[dict[str, Any]]:
         # The version's own posture threshold, so an actor's `none` means what the document's `none` means (a
         # version without one: extract_actors' default).
         threshold = self.predictor.none_threshold
         options = {} if threshold is None else {"posture_threshold": threshold}
-        return extract_actors(self.index, text, published=day, score=score, sentences=sentences, **options)
+        return extract_actors(self.index, text, published=day, score=score, sentences=sentences, detail=detail,
+                              **options)

@@ -64,3 +64,20 @@ def test_extract_actors_frames_sources_only() -> None:
 def test_score_function_must_answer_every_sentence() -> None:
     with pytest.raises(ValueError):
         extract_actors(ActorIndex.default(), "Russia attacked Ukraine.", score=lambda sentences: [])
+
+
+def test_without_detail_only_source_sentences_are_scored_and_actors_frame_the_same() -> None:
+    index = ActorIndex.default()
+    text = "Russia threatened Ukraine with new attacks. Ukraine was shelled again overnight. China called for peace talks."
+    asked: list[list[str]] = []
+
+    def scorer(sentences: list[str]) -> list[dict]:
+        asked.append(sentences)
+        return cue_scores(sentences)
+
+    full = extract_actors(index, text, published=dt.date(2024, 5, 1), score=scorer)
+    lean = extract_actors(index, text, published=dt.date(2024, 5, 1), score=scorer, detail=False)
+    assert len(asked[0]) == 3 and asked[1] == [asked[0][0], asked[0][2]]  # the shelling sentence has no source
+    assert lean == [{k: v for k, v in actor.items() if k != "sentences"} for actor in full]
+    assert {a["code"]: (a["role"], a["framing"]["label"]) for a in lean} == {
+        "RUS": ("source", "confrontational"), "UKR": ("target", "none"), "CHN": ("source", "cautious")}

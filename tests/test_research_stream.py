@@ -50,3 +50,22 @@ def test_none_on_a_posture_item_is_a_miss() -> None:
         np.array(["cautious", "confrontational"]), np.array(["none", "confrontational"])) == 0.5
     assert missed["posture_items"]["cameo"]["none_rate"] == 0.5
     assert missed["sections"]["ag_news/World"]["missed_posture"] == 1
+
+
+def test_learning_curve_shares_nest_and_both_tasks_see_the_same_rows(tiny_run: tuple[pd.DataFrame, dict]) -> None:
+    from newsframe.train.data import LabelledData
+
+    from research.stream_variants import VARIANTS
+
+    frame, _ = tiny_run
+    data = LabelledData(frame=frame)
+    kept = {}
+    for share in ("0.25", "0.5"):
+        variant = VARIANTS[f"fraction_{share}"]()
+        ids = set(variant.threshold_data(data).frame["id"])
+        assert 0.1 * len(frame) < len(ids) < 0.7 * len(frame)
+        for task in ("framing", "posture"):
+            rows = variant.training_rows(data.task(task), task)
+            assert set(rows["id"]) == ids & set(data.task(task)["id"])  # one draw for both tasks and the threshold
+        kept[share] = ids
+    assert kept["0.25"] < kept["0.5"]  # a smaller share's rows are inside the larger one's

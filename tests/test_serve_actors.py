@@ -143,3 +143,16 @@ def test_unloadable_dictionary_is_a_clear_503(version_copy: Path) -> None:
     assert client.post("/v1/predict", json={"text": TEXT}).status_code == 200  # the rest of the service still works
     body = assert_error(client.post("/v1/predict", json={"text": TEXT, "actors": True}), 503, "actors_unavailable")
     assert "nowhere" not in body["error"]["message"]  # no server path in the answer
+
+
+def test_find_many_answers_as_find_does(tiny_models: Path) -> None:
+    from newsframe.serve.predictor import Predictor
+
+    finder = Predictor.load(tiny_models).actors
+    texts = [TEXT, SEED, "Talks on Ukraine resumed in Geneva.", "Stocks rose on Monday."]
+    days = [dt.date(2024, 5, 1), None, dt.date(2015, 1, 1), None]
+    single = [finder.find(text, day) for text, day in zip(texts, days)]
+    assert finder.find_many(texts, days) == single
+    assert finder.find_many(texts, days, detail=False) == [
+        [{k: v for k, v in actor.items() if k != "sentences"} for actor in actors] for actors in single]
+    assert single[0][0]["code"] == "RUS" and single[3] == []

@@ -64,3 +64,5 @@ DATELINES = [
     re.compile(r"^[A-Z][a-z]+(?:[ /][A-Z][a-z]+)*,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)*\s*(?:--|\u2014|\u2013)\s+"),
     re.compile(r"^[A-Z][a-z]+(?:/[A-Z][a-z]+)+\s+-\s+"),
 ]
+# One pattern: an alternation tries its branches in order and takes the first that matches, as a loop would.
+DATELINE = re.compile("|".join(f"(?:{p.pattern})" for p in DATELINES))

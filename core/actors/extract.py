@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from newsframe.core.actors.dictionary import ActorIndex
@@ -13,6 +14,7 @@ from newsframe.core.actors.roles import ROLE_RANK, assign_roles
 from newsframe.core.actors.segment import split_sentences
 from newsframe.core.actors.verbcue import Cue, verb_cue
 
+_ROLE = itemgetter(1)  # the role of a (mention, role) pair
 ScoreFn = Callable[[list[str]], Sequence[dict[str, Any]]]
 
 
@@ -50,19 +52,25 @@ def day_of(published: dt.date | None) -> dt.date:
 
 def extract_actors(index: ActorIndex, text: str, published: dt.date | None = None, score: ScoreFn | None = None,
                    *, posture_threshold: float | None = 0.5, cue_weight: float = CUE_WEIGHT,
-                   sentences: list[SentenceRoles] | None = None) -> list[dict[str, Any]]:
+                   sentences: list[SentenceRoles] | None = None, detail: bool = True) -> list[dict[str, Any]]:
     """The actors of ``text`` (see the package docstring). ``published`` dates the leaders (default: today);
     ``score`` scores the sentences that name an actor, in one call (None: roles only, every framing ``none``);
     ``cue_weight`` is how far a source's CAMEO verb cue pulls its sentence's framing (0: the model alone);
     ``sentences``: ``sentence_roles(index, text, day)`` when the caller has it already (batch scoring computes it
-    for a whole chunk first, to score all the chunk's sentences in one model call)."""
+    for a whole chunk first, to score all the chunk's sentences in one model call).
+
+    ``detail=False`` is what the actors file needs: each actor without its ``sentences``, and ``score`` given only
+    the sentences with a source (:func:`scored_sentences`), the only ones an actor's framing reads.
+    """
     per_sentence = sentence_roles(index, text, day_of(published)) if sentences is None else sentences
     sentence_scores: list[dict[str, Any] | None] = [None] * len(per_sentence)
-    if score is not None and per_sentence:
-        sentence_scores = list(score([text[s:e] for (s, e), _, _ in per_sentence]))
-        if len(sentence_scores) != len(per_sentence):
-            raise ValueError(f"score function returned {len(sentence_scores)} results "
-                             f"for {len(per_sentence)} sentences")
+    wanted = range(len(per_sentence)) if detail else scored_sentences(per_sentence)
+    if score is not None and wanted:
+        scores = list(score([text[s:e] for (s, e), _, _ in (per_sentence[n] for n in wanted)]))
+        if len(scores) != len(wanted):
+            raise ValueError(f"score function returned {len(scores)} results for {len(wanted)} sentences")
+        for n, one in zip(wanted, scores):
+            sentence_scores[n] = one
     actors: dict[str, dict[str, Any]] = {}
     cues: dict[tuple[int, str], Cue | None] = {}  # (sentence, actor) -> the cue of its first coded source mention
     for n, ((start, end), found, spans) in enumerate(per_sentence):
@@ -87,19 +95,26 @@ def extract_actors(index: ActorIndex, text: str, published: dt.date | None = Non
         role = max(roles_of, key=lambda r: ROLE_RANK[r])
         scores_of = [sentence_scores[n] for n, _, _, _ in entry["sentences"]]
         cue_of = [cues.get((n, code)) if r == "source" else None for n, _, _, r in entry["sentences"]]
-        result.append({
+        out = {
             "code": code, "name": actor.name, "kind": actor.kind,
             "sector": actor.sector or _common(entry["sectors"]),
             "role": role, "mentions": entry["mentions"],
             "framing": actor_framing(scores_of, roles_of, posture_threshold,
                                      [c.label if c else None for c in cue_of], cue_weight),
-            "sentences": [{"start": s, "end": e, "role": r,
-                           "framing": sentence_framing(sentence_scores[n], r, posture_threshold,
-                                                       cue.label if cue else None, cue_weight),
-                           "cue": cue.as_dict() if cue else None}
-                          for (n, s, e, r), cue in zip(entry["sentences"], cue_of)],
-        })
+        }
+        if detail:
+            out["sentences"] = [{"start": s, "end": e, "role": r,
+                                 "framing": sentence_framing(sentence_scores[n], r, posture_threshold,
+                                                             cue.label if cue else None, cue_weight),
+                                 "cue": cue.as_dict() if cue else None}
+                                for (n, s, e, r), cue in zip(entry["sentences"], cue_of)]
+        result.append(out)
     return result
+
+
+def scored_sentences(per_sentence: Sequence[SentenceRoles]) -> list[int]:
+    """Indices of the sentences in which some actor is the source: the sentences an actor's framing pools."""
+    return [n for n, (_, found, _) in enumerate(per_sentence) if "source" in map(_ROLE, found)]
 
 
 def _common(sectors: list[str]) -> str | None:

@@ -17,10 +17,13 @@ A sentence's actors get one role each: ``source`` (acts or speaks), ``target`` (
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from functools import partial
+from itertools import repeat
+from typing import NamedTuple
 
-from newsframe.core.actors.cues import (AUX, BE, BY_PHRASE_END, CLAUSE_BREAKS, COMMON_VERBS, DATELINES, DETERMINERS,
+from newsframe.core.actors.cues import (AUX, BE, BY_PHRASE_END, CLAUSE_BREAKS, COMMON_VERBS, DATELINE, DETERMINERS,
                                         INDEFINITE, INTRO_STARTS, IRREGULAR_PARTICIPLES, PLACE_ADJECTIVES, PLACE_PREPS,
                                         REPORTING)
 
@@ -32,33 +35,46 @@ _TIME_WORDS = {"ON", "LAST", "THIS", "EARLIER", "LATER", "LATE", "YESTERDAY", "T
                "ALSO", "AGAIN", "REPORTEDLY", "HAS", "HAVE", "HAD"}
 
 
-@dataclass
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     word: str  # upper case, without a final full stop
-    capital: bool = False  # written with a capital first letter
-    title_case: bool = False  # in a sentence written in title case (a headline)
-    mention: int | None = None  # index of the mention covering it
+    capital: bool  # written with a capital first letter
+    title_case: bool  # in a sentence written in title case (a headline)
+    mention: int | None  # index of the mention covering it
 
 
-def tokenize(sentence: str) -> list[Token]:
-    tokens = [Token(m.start(), m.end(), m.group().upper().rstrip(".") or ".", m.group()[:1].isupper())
-              for m in _TOKEN.finditer(sentence)]
-    words = [t for t in tokens if t.word[:1].isalpha() and len(t.word) > 3]
-    title = bool(words) and sum(t.capital for t in words) / len(words) > 0.6
-    for tok in tokens:
-        tok.title_case = title
-    return tokens
+def tokenize(sentence: str, spans: Sequence[tuple[int, int, bool]] = ()) -> list[Token]:
+    """The tokens of ``sentence``, each with the index of the mention span (``spans``: (start, end, reportable),
+    offsets within the sentence) that overlaps it, the last such span when several do.
+
+    Tokens are tuples built by C code (``zip``): a sentence has about 20, and Python-level token objects cost more
+    than the role rules themselves.
+    """
+    bounds = [m.span() for m in _TOKEN.finditer(sentence)]
+    upper = sentence.upper()
+    if len(upper) == len(sentence):  # one upper-case character per character: slices of ``upper`` line up
+        words = [upper[s:e].rstrip(".") or "." for s, e in bounds]
+    else:
+        words = [sentence[s:e].upper().rstrip(".") or "." for s, e in bounds]
+    capitals = [sentence[s].isupper() for s, _ in bounds]
+    long_words = [c for w, c in zip(words, capitals) if w[:1].isalpha() and len(w) > 3]
+    title = bool(long_words) and sum(long_words) / len(long_words) > 0.6
+    mentions: list[int | None] = [None] * len(bounds)
+    ends = [e for _, e in bounds]
+    for i, (start, end, _) in enumerate(spans):
+        k = bisect_right(ends, start)  # the first token ending after the span starts
+        while k < len(bounds) and bounds[k][0] < end:
+            mentions[k] = i
+            k += 1
+    make = partial(tuple.__new__, Token)
+    return list(map(make, zip([s for s, _ in bounds], ends, words, capitals, repeat(title), mentions)))
 
 
 def dateline_end(sentence: str) -> int:
     """Length of an agency dateline at the start of ``sentence`` ("ABIDJAN (Reuters) - "), 0 when there is none."""
-    for pattern in DATELINES:
-        m = pattern.match(sentence)
-        if m:
-            return m.end()
-    return 0
+    m = DATELINE.match(sentence)
+    return m.end() if m else 0
 
 
 def assign_roles(sentence: str, spans: Sequence[tuple[int, int, bool]], verbs: Mapping[str, str]) -> list[str | None]:
@@ -68,11 +84,7 @@ def assign_roles(sentence: str, spans: Sequence[tuple[int, int, bool]], verbs: M
     agent with no country ("police", "officials"), which can act but is not reported. Returns, per mention,
     "source", "target", "mentioned" or None (a dateline place, not an actor mention at all).
     """
-    tokens = tokenize(sentence)
-    for i, (start, end, _) in enumerate(spans):
-        for tok in tokens:
-            if tok.start < end and tok.end > start:
-                tok.mention = i
+    tokens = tokenize(sentence, spans)
     roles: list[str | None] = ["mentioned"] * len(spans)
     skip = dateline_end(sentence)
     for i, (start, _, _) in enumerate(spans):
@@ -82,8 +94,8 @@ def assign_roles(sentence: str, spans: Sequence[tuple[int, int, bool]], verbs: M
     clause = body[_intro_length(body):]
     speakers, content = _speech(clause, spans, verbs)
     if speakers:
-        for i in _mentions_in(clause):
-            roles[i] = "source" if i in speakers else "mentioned" if _after_place(clause, i) else "target"
+        for i, first in _first_tokens(clause).items():
+            roles[i] = "source" if i in speakers else "mentioned" if _after_place(clause, i, first) else "target"
         return roles
     _clause_roles(content if content is not None else clause, roles, verbs)
     return roles
@@ -96,11 +108,10 @@ def _clause_roles(clause: list[Token], roles: list[str | None], verbs: Mapping[s
     # an active verb it belongs to the object ("aid to parts of Yemen controlled by Houthi rebels").
     agents = {i for i, (at, be) in _by_agents(clause).items()
               if passive or verb is None or at < verb or (be and not _subordinate(clause, verb, at))}
-    for i in _mentions_in(clause):
-        pos = _first_token(clause, i)
+    for i, pos in _first_tokens(clause).items():
         if i in agents:
             roles[i] = "source"
-        elif _after_place(clause, i) or verb is None:
+        elif _after_place(clause, i, pos) or verb is None:
             roles[i] = "mentioned"
         elif pos < verb:
             roles[i] = "target" if passive else "source"
@@ -108,12 +119,13 @@ def _clause_roles(clause: list[Token], roles: list[str | None], verbs: Mapping[s
             roles[i] = "target"
 
 
-def _mentions_in(tokens: Sequence[Token]) -> list[int]:
-    return list(dict.fromkeys(t.mention for t in tokens if t.mention is not None))
-
-
-def _first_token(tokens: Sequence[Token], mention: int) -> int:
-    return next(k for k, tok in enumerate(tokens) if tok.mention == mention)
+def _first_tokens(tokens: Sequence[Token]) -> dict[int, int]:
+    """Mention -> position of its first token, in order of first appearance."""
+    first: dict[int, int] = {}
+    for k, tok in enumerate(tokens):
+        if tok.mention is not None and tok.mention not in first:
+            first[tok.mention] = k
+    return first
 
 
 def _intro_length(tokens: Sequence[Token]) -> int:
@@ -244,10 +256,9 @@ def _speech(clause: list[Token], spans: Sequence[tuple[int, int, bool]],
     return set(), None
 
 
-def _after_place(tokens: Sequence[Token], mention: int) -> bool:
-    """Is the mention the object of a place preposition ("in Kiev", "at the U.N.", "in the Argentine capital,
-    Buenos Aires")?"""
-    first = _first_token(tokens, mention)
+def _after_place(tokens: Sequence[Token], mention: int, first: int) -> bool:
+    """Is the mention (its first token at ``first``) the object of a place preposition ("in Kiev", "at the U.N.",
+    "in the Argentine capital, Buenos Aires")?"""
     k = first - 1
     while k >= 0 and tokens[k].word in PLACE_ADJECTIVES and tokens[k].mention is None:
         k -= 1

@@ -36,6 +36,7 @@ A speaker at the end of its quote (", Lavrov said") gets no cue: the quote comes
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -55,6 +56,7 @@ _PHRASE_PREPS = {"IN", "AT", "ON", "DURING", "AMID", "AMONG", "OVER", "ABOUT", "
                  "BEFORE", "SINCE", "INTO", "NEAR", "INSIDE", "THROUGHOUT"}
 _BY_FILLERS = {"THE", "A", "AN", "ITS", "THEIR", "HIS", "HER"}
 _STATEMENT_ROOT = 1
+_POSSESSIVE = ("'S", "’S")
 
 
 @dataclass(frozen=True)
@@ -83,29 +85,44 @@ def label_of(root: int) -> str | None:
     return "cautious" if root <= 8 else "confrontational"
 
 
-def _word(text: str) -> str:
-    word = text.upper()
-    for tail in ("'S", "’S"):
-        if word.endswith(tail):
-            return word[:-2]
-    return word
+def _tokens(sentence: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) per token: the word upper-cased, without a possessive ``'s``."""
+    bounds = [m.span() for m in _TOKEN.finditer(sentence)]
+    upper = sentence.upper()
+    if len(upper) == len(sentence):  # one upper-case character per character: slices of ``upper`` line up
+        words = [upper[s:e] for s, e in bounds]
+    else:
+        words = [sentence[s:e].upper() for s, e in bounds]
+    words = [w[:-2] if w.endswith(_POSSESSIVE) else w for w in words]
+    return [(s, e, w) for (s, e), w in zip(bounds, words)]
+
+
+def _overlapping(tokens: Sequence[tuple[int, int, str]], ends: list[int], span: tuple[int, int]) -> list[int]:
+    """Indices of the tokens that overlap ``span`` (tokens in order, ``ends`` their end offsets)."""
+    k = bisect_right(ends, span[0])  # the first token ending after the span starts
+    found = []
+    while k < len(tokens) and tokens[k][0] < span[1]:
+        found.append(k)
+        k += 1
+    return found
 
 
 def verb_cue(sentence: str, source: tuple[int, int], others: Sequence[tuple[int, int]],
              verbs: Mapping[str, str]) -> Cue | None:
     """The verb cue of the source mention at ``source`` (offsets in ``sentence``); ``others`` are the sentence's
     other mention spans (any actor or agent), ``verbs`` the dictionary's form -> code. None when no rule codes it."""
-    tokens = [(m.start(), m.end(), _word(m.group())) for m in _TOKEN.finditer(sentence)]
-    inside = [i for i, (s, e, _) in enumerate(tokens) if s < source[1] and e > source[0]]
+    tokens = _tokens(sentence)
+    ends = [e for _, e, _ in tokens]
+    inside = _overlapping(tokens, ends, source)
     if not inside:
         return None
     first, last = inside[0], inside[-1]
     long_words = [sentence[s] for s, e, w in tokens if w[:1].isalpha() and e - s > 3]
     title = bool(long_words) and sum(c.isupper() for c in long_words) / len(long_words) > 0.6
+    taken = {i for span in others for i in _overlapping(tokens, ends, span)}
 
     def other(i: int) -> bool:
-        s, e, _ = tokens[i]
-        return any(s < oe and e > os for os, oe in others)
+        return i in taken
 
     def name(i: int) -> bool:
         return i > 0 and not title and sentence[tokens[i][0]].isupper()

@@ -57,7 +57,7 @@ def actor_table(predictor: Predictor, texts: list[str], published: list[Any] | N
 
     dates = [parse_date(value) for value in published] if published is not None else [None] * len(texts)
     columns: dict[str, list[Any]] = {name: [] for name in FOUND_SCHEMA.names}
-    for i, actors in enumerate(predictor.actors.find_many(texts, dates)):
+    for i, actors in enumerate(predictor.actors.find_many(texts, dates, detail=False)):
         for actor in actors:
             framing = actor["framing"]
             for name, value in (("_text", i), ("actor_code", actor["code"]), ("actor_name", actor["name"]),
