@@ -127,5 +127,48 @@ def _fraction(share: float) -> type[Variant]:
         "description": f"as shipped, trained on {share:.1%} of each outer fold's training rows (learning curve)"})
 
 
-VARIANTS: dict[str, type[Variant]] = {v.name: v for v in (Variant, OldSections, BalancedPosture, CameoCues,
-                                                          *(_fraction(s) for s in (0.125, 0.25, 0.5)))}
+class WeakLabels(Variant):
+    """Weakly labelled sentences (``research.weak_labels``) from the rest of the training fold's BBC articles.
+
+    Only articles whose annotated lead is among the task's training rows give sentences, so no test item's article
+    is read. ``share`` caps the weak rows at that multiple of the task's gold rows (a seeded draw); ``tasks`` says
+    which tasks get them.
+    """
+
+    share = 1.0
+    tasks: tuple[str, ...] = ("framing",)
+    column: str | None = None  # the weak label column (default: the task's own)
+
+    def weak_rows(self) -> pd.DataFrame:
+        """The weakly labelled sentences (``research.weak_labels.weak_rows``: reads ``../shared``)."""
+        from research.weak_labels import weak_rows
+
+        return weak_rows()
+
+    def training_rows(self, rows: pd.DataFrame, task: str) -> pd.DataFrame:
+        if task not in self.tasks:
+            return rows
+        column = self.column or task
+        weak = self.weak_rows()
+        weak = weak[weak["article"].isin(set(rows["id"])) & weak[column].notna()]
+        cap = int(self.share * len(rows))
+        if len(weak) > cap:
+            weak = weak.sample(cap, random_state=0)
+        extra = pd.DataFrame({"id": "weak-" + weak["article"], "text": weak["text"], task: weak[column]})
+        return pd.concat([rows, extra], ignore_index=True)
+
+
+def _weak(share: float, tasks: tuple[str, ...], column: str | None = None) -> type[Variant]:
+    which = "both" if len(tasks) == 2 else tasks[0]
+    kind = "actor verb-cue" if column == "framing_actor" else "CAMEO-cue"
+    return type("WeakLabels", (WeakLabels,), {
+        "share": share, "tasks": tasks, "column": column,
+        "name": f"weak_{'actor_' if column else ''}{which}_{share:g}",
+        "description": f"as shipped, plus {kind} weak labels on unannotated BBC sentences for {' and '.join(tasks)} "
+                       f"(at most {share:g}x the gold rows)"})
+
+
+VARIANTS: dict[str, type[Variant]] = {v.name: v for v in (
+    Variant, OldSections, BalancedPosture, CameoCues, *(_fraction(s) for s in (0.125, 0.25, 0.5)),
+    *(_weak(s, t) for s in (0.5, 1.0) for t in (("framing",), ("framing", "posture"))),
+    *(_weak(s, ("framing",), "framing_actor") for s in (0.5, 1.0)))}

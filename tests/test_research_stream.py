@@ -69,3 +69,37 @@ def test_learning_curve_shares_nest_and_both_tasks_see_the_same_rows(tiny_run: t
             assert set(rows["id"]) == ids & set(data.task(task)["id"])  # one draw for both tasks and the threshold
         kept[share] = ids
     assert kept["0.25"] < kept["0.5"]  # a smaller share's rows are inside the larger one's
+
+
+def test_weak_rows_come_only_from_training_articles_and_are_capped() -> None:
+    from research.stream_variants import WeakLabels
+
+    class Small(WeakLabels):  # the sentences research.weak_labels would read from ../shared, made here
+        share, column = 1.0, "framing_actor"
+
+        def weak_rows(self) -> pd.DataFrame:
+            return pd.DataFrame({"article": ["bbc-a-1", "bbc-a-1", "bbc-b-2", "bbc-a-1"],
+                                 "text": ["s1", "s2", "s3", "s4"], "framing": [None] * 4, "posture": ["none"] * 4,
+                                 "framing_actor": ["cautious", "confrontational", "cautious", None]})
+
+    gold = pd.DataFrame({"id": ["bbc-a-1", "ag-9"], "text": ["lead", "item"], "framing": ["cautious", "cautious"]})
+    rows = Small().training_rows(gold, "framing")
+    assert rows["text"].tolist() == ["lead", "item", "s1", "s2"]  # bbc-b-2 is not a training article; s4 unlabelled
+    assert rows["framing"].tolist()[2:] == ["cautious", "confrontational"]
+    assert set(rows["id"][2:]) == {"weak-bbc-a-1"}
+    assert Small().training_rows(gold, "posture") is gold  # the task that takes no weak rows is untouched
+    Small.share = 0.5
+    assert len(Small().training_rows(gold, "framing")) == 3  # at most half as many weak rows as gold ones
+
+
+def test_rest_of_article_and_actor_cue_labels() -> None:
+    from newsframe.core.actors import ActorIndex
+
+    from research.weak_labels import actor_cue_label, rest_of_article
+
+    assert rest_of_article("A" * 200 + "\n\n" + "B" * 200 + "\n\nThird.\n\nFourth.") == "Third.\nFourth."
+    assert rest_of_article("Only a short lead.") == ""
+    index = ActorIndex.default()
+    assert actor_cue_label(index, "Russia threatened Ukraine with new attacks.") == "confrontational"
+    assert actor_cue_label(index, "China called for peace talks.") == "cautious"
+    assert actor_cue_label(index, "Stocks rose on Monday.") is None
