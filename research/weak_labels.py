@@ -18,20 +18,20 @@ import pandas as pd
 from newsframe.core.actors import ActorIndex, extract_actors
 from newsframe.core.actors.segment import split_sentences
 
+from data.build import BBC_LEAD_MIN
 from research.cameo_cues import cue_tokens
 
 REPO = Path(__file__).resolve().parent.parent
 BBC_FULL = REPO.parent / "shared" / "data" / "bbc_news" / "bbc_news.csv"
-LEAD_MIN = 350  # data/build.py's BBC_LEAD_MIN: the lead is whole paragraphs until this many characters
 
 
 def rest_of_article(text: str) -> str:
-    """The paragraphs after the ones the annotated lead was taken from."""
+    """The paragraphs after the ones the annotated lead was taken from (``data/build.py: bbc_lead``)."""
     paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
     lead = ""
     for k, paragraph in enumerate(paragraphs):
         lead = f"{lead} {paragraph}".strip()
-        if len(lead) >= LEAD_MIN:
+        if len(lead) >= BBC_LEAD_MIN:
             return "\n".join(paragraphs[k + 1:])
     return ""
 

@@ -12,7 +12,6 @@ import datetime as dt
 import math
 import re
 from collections.abc import Sequence
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from newsframe.core.actors import ActorIndex, extract_actors
@@ -93,21 +92,25 @@ class ActorScorer:
         days = [day_of(day) for day in published]
         per_text = [sentence_roles(self.index, text, day) for text, day in zip(texts, days)]
         wanted = [range(len(sentences)) if detail else scored_sentences(sentences) for sentences in per_text]
-        scores = None
+        flat = None
         if self._framing is not None:
-            scores = iter(self.sentence_scores([text[sentences[n][0][0]:sentences[n][0][1]]
-                                                for text, sentences, ns in zip(texts, per_text, wanted) for n in ns]))
+            flat = iter(self.sentence_scores([text[sentences[n][0][0]:sentences[n][0][1]]
+                                              for text, sentences, ns in zip(texts, per_text, wanted) for n in ns]))
         found = []
         for text, day, sentences, ns in zip(texts, days, per_text, wanted):
-            own = None if scores is None else list(islice(scores, len(ns)))
-            found.append(self._extract(text, day, None if own is None else lambda _, own=own: own, sentences, detail))
+            scores: list[dict[str, Any] | None] | None = None
+            if flat is not None:
+                scores = [None] * len(sentences)
+                for n in ns:
+                    scores[n] = next(flat)
+            found.append(self._extract(text, day, None, sentences, scores, detail))
         return found
 
-    def _extract(self, text: str, day: dt.date | None, score: ScoreFn | None,
-                 sentences: list[Any] | None = None, detail: bool = True) -> list[dict[str, Any]]:
+    def _extract(self, text: str, day: dt.date | None, score: ScoreFn | None, sentences: list[Any] | None = None,
+                 scores: list[dict[str, Any] | None] | None = None, detail: bool = True) -> list[dict[str, Any]]:
         # The version's own posture threshold, so an actor's `none` means what the document's `none` means (a
         # version without one: extract_actors' default).
         threshold = self.predictor.none_threshold
         options = {} if threshold is None else {"posture_threshold": threshold}
-        return extract_actors(self.index, text, published=day, score=score, sentences=sentences, detail=detail,
-                              **options)
+        return extract_actors(self.index, text, published=day, score=score, sentences=sentences, scores=scores,
+                              detail=detail, **options)

@@ -64,6 +64,8 @@ def test_extract_actors_frames_sources_only() -> None:
 def test_score_function_must_answer_every_sentence() -> None:
     with pytest.raises(ValueError):
         extract_actors(ActorIndex.default(), "Russia attacked Ukraine.", score=lambda sentences: [])
+    with pytest.raises(ValueError):  # precomputed scores must line up with the sentences too
+        extract_actors(ActorIndex.default(), "Russia attacked Ukraine.", scores=[])
 
 
 def test_without_detail_only_source_sentences_are_scored_and_actors_frame_the_same() -> None:

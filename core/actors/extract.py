@@ -52,24 +52,30 @@ def day_of(published: dt.date | None) -> dt.date:
 
 def extract_actors(index: ActorIndex, text: str, published: dt.date | None = None, score: ScoreFn | None = None,
                    *, posture_threshold: float | None = 0.5, cue_weight: float = CUE_WEIGHT,
-                   sentences: list[SentenceRoles] | None = None, detail: bool = True) -> list[dict[str, Any]]:
+                   sentences: list[SentenceRoles] | None = None, scores: Sequence[dict[str, Any] | None] | None = None,
+                   detail: bool = True) -> list[dict[str, Any]]:
     """The actors of ``text`` (see the package docstring). ``published`` dates the leaders (default: today);
     ``score`` scores the sentences that name an actor, in one call (None: roles only, every framing ``none``);
     ``cue_weight`` is how far a source's CAMEO verb cue pulls its sentence's framing (0: the model alone);
-    ``sentences``: ``sentence_roles(index, text, day)`` when the caller has it already (batch scoring computes it
-    for a whole chunk first, to score all the chunk's sentences in one model call).
+    ``sentences``: ``sentence_roles(index, text, day)`` and ``scores``: their scores (None for a sentence not
+    scored), when the caller has them already (batch scoring scores a whole chunk's sentences in one model call);
+    ``score`` is then not called.
 
     ``detail=False`` is what the actors file needs: each actor without its ``sentences``, and ``score`` given only
     the sentences with a source (:func:`scored_sentences`), the only ones an actor's framing reads.
     """
     per_sentence = sentence_roles(index, text, day_of(published)) if sentences is None else sentences
     sentence_scores: list[dict[str, Any] | None] = [None] * len(per_sentence)
-    wanted = range(len(per_sentence)) if detail else scored_sentences(per_sentence)
-    if score is not None and wanted:
-        scores = list(score([text[s:e] for (s, e), _, _ in (per_sentence[n] for n in wanted)]))
-        if len(scores) != len(wanted):
-            raise ValueError(f"score function returned {len(scores)} results for {len(wanted)} sentences")
-        for n, one in zip(wanted, scores):
+    if scores is not None:
+        if len(scores) != len(per_sentence):
+            raise ValueError(f"{len(scores)} scores given for {len(per_sentence)} sentences")
+        sentence_scores = list(scores)
+    elif score is not None:
+        wanted = range(len(per_sentence)) if detail else scored_sentences(per_sentence)
+        answered = list(score([text[s:e] for (s, e), _, _ in (per_sentence[n] for n in wanted)])) if wanted else []
+        if len(answered) != len(wanted):
+            raise ValueError(f"score function returned {len(answered)} results for {len(wanted)} sentences")
+        for n, one in zip(wanted, answered):
             sentence_scores[n] = one
     actors: dict[str, dict[str, Any]] = {}
     cues: dict[tuple[int, str], Cue | None] = {}  # (sentence, actor) -> the cue of its first coded source mention

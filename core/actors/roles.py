@@ -48,8 +48,8 @@ def tokenize(sentence: str, spans: Sequence[tuple[int, int, bool]] = ()) -> list
     """The tokens of ``sentence``, each with the index of the mention span (``spans``: (start, end, reportable),
     offsets within the sentence) that overlaps it, the last such span when several do.
 
-    Tokens are tuples built by C code (``zip``): a sentence has about 20, and Python-level token objects cost more
-    than the role rules themselves.
+    Tokens are tuples assembled by ``zip`` and ``map``, with no Python call per token: token objects built in Python
+    cost more than the role rules themselves.
     """
     bounds = [m.span() for m in _TOKEN.finditer(sentence)]
     upper = sentence.upper()
