@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from newsframe.core.actors.dictionary import _no_collection
 from newsframe.core.actors import ActorIndex, extract_actors
 from newsframe.core.actors.extract import ScoreFn, day_of, scored_sentences, sentence_roles
 from newsframe.core.artifacts import ModelVersion
@@ -59,6 +60,8 @@ class ActorScorer:
         self.index = index if index is not None else actor_index(predictor.model)
         self._framing = predictor.labels("framing") if "framing" in predictor.model.tasks else None
         self._posture = predictor.labels("posture").index("posture") if predictor.has_posture else None
+        self._tasks = ("framing", "posture")  # what a sentence's scores are read for: the topic model is not run
+        predictor.fast_model(self._tasks)  # built now, before a pool forks, not in each worker
 
     def sentence_scores(self, sentences: list[str]) -> list[dict[str, Any]]:
         """Per sentence: ``{"framing": {label: p}, "posture": r}``, all sentences in one ``predict_proba`` call.
@@ -67,7 +70,7 @@ class ActorScorer:
         """
         if not sentences:
             return []
-        proba = self.predictor.predict_proba(sentences)
+        proba = self.predictor.predict_proba(sentences, self._tasks)
         framing = proba["framing"]
         posture = proba["posture"][:, self._posture] if self._posture is not None else None
         return [{"framing": {label: float(p) for label, p in zip(self._framing, framing[i])},
@@ -89,6 +92,10 @@ class ActorScorer:
         file): actors without their ``sentences``, and only the sentences with a source scored (see
         ``extract_actors``).
         """
+        with _no_collection():
+            return self._find_many(texts, published, detail)
+
+    def _find_many(self, texts, published, detail):
         days = [day_of(day) for day in published]
         per_text = [sentence_roles(self.index, text, day) for text, day in zip(texts, days)]
         wanted = [range(len(sentences)) if detail else scored_sentences(sentences) for sentences in per_text]

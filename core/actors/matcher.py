@@ -43,6 +43,8 @@ _STRAIGHTEN = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "
 
 def normalise(text: str) -> str:
     """Upper-case the text keeping its length (so offsets carry over), straightening quotes and dashes."""
+    if text.isascii() and "`" not in text:
+        return text.upper()  # nothing to straighten, and ASCII capitals keep the length
     upper = text.translate(_STRAIGHTEN).upper()
     if len(upper) == len(text):
         return upper
@@ -72,10 +74,10 @@ def candidates(index: ActorIndex, text: str, norm: str) -> list[tuple[int, int, 
     """Every dictionary phrase in ``text`` on word boundaries, as (start, end, phrase), overlaps included."""
     found = []
     size = len(norm)
+    keyed = index.keyed
     # Most hits are inside a word ("US" in "BUSINESS"): the word-boundary tests (str.isalnum) run inline.
-    for last, phrase in index.automaton.iter(norm):
-        end = last + 1
-        start = end - len(phrase.text)
+    for key, start, end in index.automaton.find_matches_as_indexes(norm, overlapping=True):
+        phrase = keyed[key]
         if start > 0 and norm[start - 1].isalnum() and norm[start].isalnum():
             continue
         if end < size and norm[end].isalnum():

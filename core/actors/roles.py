@@ -27,6 +27,11 @@ from newsframe.core.actors.cues import (AUX, BE, BY_PHRASE_END, CLAUSE_BREAKS, C
                                         INDEFINITE, INTRO_STARTS, IRREGULAR_PARTICIPLES, PLACE_ADJECTIVES, PLACE_PREPS,
                                         REPORTING)
 
+try:
+    from newsframe.core.actors import _tokens as compiled
+except ImportError:  # a source tree used without building: the Python tokeniser below
+    compiled = None
+
 ROLE_RANK = {"source": 3, "target": 2, "mentioned": 1}
 _TOKEN = re.compile(r"\w+(?:\.\w+)*\.?|[^\w\s]")
 _SUBORDINATORS = {"TILL", "UNTIL", "UNLESS", "IF", "WHEN", "AFTER", "BEFORE", "AS", "SINCE", "WHERE", "WHETHER"}
@@ -44,13 +49,23 @@ class Token(NamedTuple):
     mention: int | None  # index of the mention covering it
 
 
+_MAKE = partial(tuple.__new__, Token)  # a Token from its fields' tuple, without Token.__new__'s Python call
+
+
 def tokenize(sentence: str, spans: Sequence[tuple[int, int, bool]] = ()) -> list[Token]:
     """The tokens of ``sentence``, each with the index of the mention span (``spans``: (start, end, reportable),
     offsets within the sentence) that overlaps it, the last such span when several do.
 
-    Tokens are tuples assembled by ``zip`` and ``map``, with no Python call per token: token objects built in Python
-    cost more than the role rules themselves.
+    Compiled (``_tokens.role_tokens``) where the package is built, else :func:`tokenize_python`: the same tokens.
     """
+    if compiled is not None:
+        return compiled.role_tokens(sentence, spans, _MAKE)
+    return tokenize_python(sentence, spans)
+
+
+def tokenize_python(sentence: str, spans: Sequence[tuple[int, int, bool]] = ()) -> list[Token]:
+    """:func:`tokenize` in Python. Tokens are tuples assembled by ``zip`` and ``map``, with no Python call per token:
+    token objects built in Python cost more than the role rules themselves."""
     bounds = [m.span() for m in _TOKEN.finditer(sentence)]
     upper = sentence.upper()
     if len(upper) == len(sentence):  # one upper-case character per character: slices of ``upper`` line up
@@ -67,8 +82,7 @@ def tokenize(sentence: str, spans: Sequence[tuple[int, int, bool]] = ()) -> list
         while k < len(bounds) and bounds[k][0] < end:
             mentions[k] = i
             k += 1
-    make = partial(tuple.__new__, Token)
-    return list(map(make, zip([s for s, _ in bounds], ends, words, capitals, repeat(title), mentions)))
+    return list(map(_MAKE, zip([s for s, _ in bounds], ends, words, capitals, repeat(title), mentions)))
 
 
 def dateline_end(sentence: str) -> int:

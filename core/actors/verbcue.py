@@ -40,6 +40,11 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+try:
+    from newsframe.core.actors import _tokens as compiled
+except ImportError:  # a source tree used without building: the Python tokeniser below
+    compiled = None
+
 WINDOW = 12
 OBJECT_WINDOW = 4
 _TOKEN = re.compile(r"\w+(?:[.'’]\w+)*|[^\w\s]")
@@ -85,8 +90,19 @@ def label_of(root: int) -> str | None:
     return "cautious" if root <= 8 else "confrontational"
 
 
-def _tokens(sentence: str) -> list[tuple[int, int, str]]:
-    """(start, end, word) per token: the word upper-cased, without a possessive ``'s``."""
+def sentence_tokens(sentence: str) -> tuple[list[tuple[int, int, str]], list[int], bool]:
+    """(start, end, word) per token, the word upper-cased without a possessive ``'s``; the tokens' end offsets; and
+    whether the sentence is in title case (a headline: most words of four letters or more capitalised).
+
+    Compiled (``_tokens.cue_tokens``) where the package is built, else :func:`sentence_tokens_python`: the same.
+    """
+    if compiled is not None:
+        return compiled.cue_tokens(sentence)
+    return sentence_tokens_python(sentence)
+
+
+def sentence_tokens_python(sentence: str) -> tuple[list[tuple[int, int, str]], list[int], bool]:
+    """:func:`sentence_tokens` in Python."""
     bounds = [m.span() for m in _TOKEN.finditer(sentence)]
     upper = sentence.upper()
     if len(upper) == len(sentence):  # one upper-case character per character: slices of ``upper`` line up
@@ -94,7 +110,9 @@ def _tokens(sentence: str) -> list[tuple[int, int, str]]:
     else:
         words = [sentence[s:e].upper() for s, e in bounds]
     words = [w[:-2] if w.endswith(_POSSESSIVE) else w for w in words]
-    return [(s, e, w) for (s, e), w in zip(bounds, words)]
+    long_words = [sentence[s] for (s, e), w in zip(bounds, words) if w[:1].isalpha() and e - s > 3]
+    title = bool(long_words) and sum(c.isupper() for c in long_words) / len(long_words) > 0.6
+    return [(s, e, w) for (s, e), w in zip(bounds, words)], [e for _, e in bounds], title
 
 
 def _overlapping(tokens: Sequence[tuple[int, int, str]], ends: list[int], span: tuple[int, int]) -> list[int]:
@@ -111,14 +129,11 @@ def verb_cue(sentence: str, source: tuple[int, int], others: Sequence[tuple[int,
              verbs: Mapping[str, str]) -> Cue | None:
     """The verb cue of the source mention at ``source`` (offsets in ``sentence``); ``others`` are the sentence's
     other mention spans (any actor or agent), ``verbs`` the dictionary's form -> code. None when no rule codes it."""
-    tokens = _tokens(sentence)
-    ends = [e for _, e, _ in tokens]
+    tokens, ends, title = sentence_tokens(sentence)
     inside = _overlapping(tokens, ends, source)
     if not inside:
         return None
     first, last = inside[0], inside[-1]
-    long_words = [sentence[s] for s, e, w in tokens if w[:1].isalpha() and e - s > 3]
-    title = bool(long_words) and sum(c.isupper() for c in long_words) / len(long_words) > 0.6
     taken = {i for span in others for i in _overlapping(tokens, ends, span)}
 
     def other(i: int) -> bool:

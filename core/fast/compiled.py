@@ -48,14 +48,23 @@ def compilable(member: FastVectorizer) -> bool:
 class CompiledAnalysis:
     """The compiled groups of a union: one ``NgramTable`` per group, all analysed by one ``Analyzer`` call."""
 
-    def __init__(self, groups: list[list[FastVectorizer]]) -> None:
+    def __init__(self, groups: list[list[FastVectorizer]], shared: CompiledAnalysis | None = None) -> None:
+        """``shared``: another analysis whose tables of the same member groups are used, not built again."""
         assert _analysis is not None
+        self.groups = groups
         self.heads = [group[0] for group in groups]  # members of a group prepare and split text alike
-        self.tables = [_analysis.HashSpace(group[0].hash_features, [m.offset for m in group]) if group[0].hash_features
-                       else _analysis.NgramTable([m.columns for m in group]) for group in groups]
+        built = {} if shared is None else {tuple(map(id, g)): table for g, table in zip(shared.groups, shared.tables)}
+        self.tables = [built.get(tuple(map(id, group))) or self._table(group) for group in groups]
         kinds = [_analysis.CHAR_WB if head.kind == "char_wb" else _analysis.WORD for head in self.heads]
         self.analyzer = _analysis.Analyzer([(kind, head.ngram_range, table)
                                             for kind, head, table in zip(kinds, self.heads, self.tables)])
+
+    @staticmethod
+    def _table(group: list[FastVectorizer]) -> Any:
+        assert _analysis is not None
+        if group[0].hash_features:
+            return _analysis.HashSpace(group[0].hash_features, [m.offset for m in group])
+        return _analysis.NgramTable([m.columns for m in group])
 
     def occurrences(self, doc: Document) -> np.ndarray:
         """int32 column of every known n-gram occurrence of the document in these groups, unsorted."""

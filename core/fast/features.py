@@ -173,7 +173,9 @@ class FastVectorizer:
 class FastUnion:
     """Contiguous ``FastVectorizer``s (one union, or the unions of several tasks): one document in, one row out."""
 
-    def __init__(self, members: list[FastVectorizer], seeds: dict[int, SeedColumns] | None = None) -> None:
+    def __init__(self, members: list[FastVectorizer], seeds: dict[int, SeedColumns] | None = None,
+                 shared: FastUnion | None = None) -> None:
+        """``shared``: a union with some of the same member groups, whose compiled tables this one uses."""
         if not members or len({m.dtype for m in members}) != 1:
             raise UnsupportedPipeline("feature union is empty or mixes dtypes")
         if any(a.offset + a.n_features != b.offset for a, b in zip(members, members[1:])):
@@ -193,6 +195,7 @@ class FastUnion:
         if not compiled_analysis.available():
             self.compiled_groups = []
         self._analysis: CompiledAnalysis | None = None  # built on first use: a task's own union often never scores
+        self._shared = shared
         self.python_groups = [i for i in range(len(self.groups)) if i not in self.compiled_groups]
         # Per-column lookups (indexed by column - start) replace per-member loops with one gather each.
         self.idf = np.concatenate([m.idf for m in members])
@@ -209,7 +212,8 @@ class FastUnion:
     def analysis(self) -> CompiledAnalysis | None:
         """The compiled analysis of the compiled groups (None when there are none)."""
         if self._analysis is None and self.compiled_groups:
-            self._analysis = CompiledAnalysis([self.groups[i] for i in self.compiled_groups])
+            shared = self._shared.analysis if self._shared is not None else None
+            self._analysis = CompiledAnalysis([self.groups[i] for i in self.compiled_groups], shared)
         return self._analysis
 
     @property

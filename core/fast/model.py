@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import pickle
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,10 +73,11 @@ class FastModel:
     """Several FastTasks sharing one feature pass and one decision product."""
 
     def __init__(self, tasks: dict[str, FastTask], unsupported: dict[str, str] | None = None,
-                 seeds: dict[int, SeedColumns] | None = None) -> None:
+                 seeds: dict[int, SeedColumns] | None = None, shared: FastUnion | None = None) -> None:
         self.tasks = tasks
         self.unsupported = dict(unsupported or {})
-        self.union = FastUnion([m for task in tasks.values() for m in task.union.members], seeds) if tasks else None
+        self.union = (FastUnion([m for task in tasks.values() for m in task.union.members], seeds, shared)
+                      if tasks else None)
         # Each task's block: its column range in the shared space and its output columns.
         self.blocks: dict[str, tuple[int, int, slice]] = {}
         n_outputs = sum(task.coef.shape[0] for task in tasks.values())
@@ -84,7 +86,8 @@ class FastModel:
         self.intercept = np.zeros(n_outputs)
         out = 0
         for name, task in tasks.items():
-            lo, width, k = task.union.start, task.union.n_features, task.coef.shape[0]
+            # Columns count from the union's start: a model of some tasks (``subset``) starts at its first task's.
+            lo, width, k = task.union.start - self.union.start, task.union.n_features, task.coef.shape[0]
             self.coef[out:out + k, lo:lo + width] = task.coef
             self.intercept[out:out + k] = task.intercept
             self.blocks[name] = (lo, lo + width, slice(out, out + k))
@@ -126,6 +129,17 @@ class FastModel:
         if texts is not None and model.union is not None:
             model.union.seed_words(texts)
         return model
+
+    def subset(self, names: Sequence[str]) -> FastModel | None:
+        """A model of some of these tasks (``names``, in this model's order), sharing their compiled tables: what
+        scores actor sentences without the topic's analysis. None when a task is not fast here or the tasks' columns
+        are not contiguous (a task between them left out)."""
+        if any(name not in self.tasks for name in names):
+            return None
+        try:
+            return FastModel({name: task for name, task in self.tasks.items() if name in names}, shared=self.union)
+        except UnsupportedPipeline:
+            return None
 
     def predict(self, text: str, explain: bool = False, top_k: int = 5) -> dict[str, Prediction]:
         """Per fast task: class probabilities (``classes`` order), plus the top label's explanation when asked."""
