@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from newsframe.core.actors.dictionary import _no_collection
 from newsframe.core.actors import ActorIndex, extract_actors
+from newsframe.core.actors.dictionary import no_collection
 from newsframe.core.actors.extract import ScoreFn, day_of, scored_sentences, sentence_roles
 from newsframe.core.artifacts import ModelVersion
 
@@ -92,26 +92,23 @@ class ActorScorer:
         file): actors without their ``sentences``, and only the sentences with a source scored (see
         ``extract_actors``).
         """
-        with _no_collection():
-            return self._find_many(texts, published, detail)
-
-    def _find_many(self, texts, published, detail):
-        days = [day_of(day) for day in published]
-        per_text = [sentence_roles(self.index, text, day) for text, day in zip(texts, days)]
-        wanted = [range(len(sentences)) if detail else scored_sentences(sentences) for sentences in per_text]
-        flat = None
-        if self._framing is not None:
-            flat = iter(self.sentence_scores([text[sentences[n][0][0]:sentences[n][0][1]]
-                                              for text, sentences, ns in zip(texts, per_text, wanted) for n in ns]))
-        found = []
-        for text, day, sentences, ns in zip(texts, days, per_text, wanted):
-            scores: list[dict[str, Any] | None] | None = None
-            if flat is not None:
-                scores = [None] * len(sentences)
-                for n in ns:
-                    scores[n] = next(flat)
-            found.append(self._extract(text, day, None, sentences, scores, detail))
-        return found
+        with no_collection():  # a batch's tuples stay alive to its end: collections would walk them repeatedly
+            days = [day_of(day) for day in published]
+            per_text = [sentence_roles(self.index, text, day) for text, day in zip(texts, days)]
+            wanted = [range(len(sentences)) if detail else scored_sentences(sentences) for sentences in per_text]
+            flat = None
+            if self._framing is not None:
+                flat = iter(self.sentence_scores([text[sentences[n][0][0]:sentences[n][0][1]]
+                                                  for text, sentences, ns in zip(texts, per_text, wanted) for n in ns]))
+            found = []
+            for text, day, sentences, ns in zip(texts, days, per_text, wanted):
+                scores: list[dict[str, Any] | None] | None = None
+                if flat is not None:
+                    scores = [None] * len(sentences)
+                    for n in ns:
+                        scores[n] = next(flat)
+                found.append(self._extract(text, day, None, sentences, scores, detail))
+            return found
 
     def _extract(self, text: str, day: dt.date | None, score: ScoreFn | None, sentences: list[Any] | None = None,
                  scores: list[dict[str, Any] | None] | None = None, detail: bool = True) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 # cython: language_level=3, boundscheck=False, wraparound=False
 """The actor rules' tokenisers, compiled: the same tokens as the Python versions (``roles.tokenize``,
-``verbcue._tokens``), which stay as the fallback where this module is not built. tests/test_actor_tokens.py compares
+``verbcue.sentence_tokens``), which stay as the fallback where this module is not built. tests/test_actor_tokens.py compares
 them on news text and on Unicode edge cases.
 
 The regular expressions are walked by hand over the sentence's code points: ``\\w`` is ``Py_UNICODE_ISALNUM`` or
@@ -55,6 +55,11 @@ cdef Py_ssize_t _bounds(str text, bint role_pattern, Py_ssize_t* out) except -1:
     return count
 
 
+cdef inline str _upper(str sentence, str upper, bint aligned, Py_ssize_t s, Py_ssize_t e):
+    """The token at [s, e) upper-cased: a slice of ``upper`` when it lines up with the sentence."""
+    return PyUnicode_Substring(upper, s, e) if aligned else sentence[s:e].upper()
+
+
 cdef Py_ssize_t* _room(str text) except NULL:
     cdef Py_ssize_t* out = <Py_ssize_t*>PyMem_Malloc((2 * len(text) + 2) * sizeof(Py_ssize_t))
     if out == NULL:
@@ -84,7 +89,7 @@ cdef list _role_tokens(str sentence, spans, make, Py_ssize_t* flat, Py_ssize_t c
     for k in range(count):
         s = flat[2 * k]
         e = flat[2 * k + 1]
-        word = PyUnicode_Substring(upper, s, e) if aligned else sentence[s:e].upper()
+        word = _upper(sentence, upper, aligned, s, e)
         if word[len(word) - 1] == u'.':
             word = word.rstrip(u'.') or u'.'
         capital = True if (<Py_UCS4>sentence[s]).isupper() else False
@@ -141,7 +146,7 @@ cdef tuple _cue_tokens(str sentence, Py_ssize_t* flat, Py_ssize_t count):
     for k in range(count):
         s = flat[2 * k]
         e = flat[2 * k + 1]
-        word = PyUnicode_Substring(upper, s, e) if aligned else sentence[s:e].upper()
+        word = _upper(sentence, upper, aligned, s, e)
         n = len(word)
         if n >= 2 and word[n - 1] == u'S':
             mark = word[n - 2]

@@ -86,9 +86,9 @@ def _rows(path: Path) -> list[tuple[str, ...]]:
 
 
 @contextmanager
-def _no_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused: building the dictionary allocates ~200,000 objects, none in a cycle, and
-    the collections they set off walked the whole heap again and again (a fifth of the load)."""
+def no_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused, for work that allocates many objects and keeps them alive (the dictionary
+    load, a batch's actors): the collections they set off walk the same live objects again and again."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -109,8 +109,8 @@ class ActorIndex:
         self.verbs = verbs
         self.version = version
         self._readings: dict[str, tuple[Reading, ...]] = {}
-        # Every match, overlaps included (the matcher picks among them); the contiguous NFA builds in a third of the
-        # default's time and scans as fast (BENCHMARKS.md).
+        # Every match, overlaps included (the matcher picks among them); the contiguous NFA builds in about half the
+        # default's time and scans about as fast (BENCHMARKS.md).
         self.keyed = list(phrases.values())  # the automaton's pattern index -> phrase
         self.automaton = ahocorasick_rs.AhoCorasick(list(phrases), matchkind=ahocorasick_rs.MatchKind.Standard,
                                                     implementation=ahocorasick_rs.Implementation.ContiguousNFA)
@@ -118,7 +118,7 @@ class ActorIndex:
     @classmethod
     def load(cls, directory: str | Path) -> ActorIndex:
         """Read a compiled dictionary directory (``actors.csv``, ``patterns.csv``, ``agents.csv``, ``verbs.csv``)."""
-        with _no_collection():
+        with no_collection():
             return cls._read(Path(directory))
 
     @classmethod

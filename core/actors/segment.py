@@ -37,12 +37,9 @@ def _sentences(line: str) -> str:
 
 
 def _offsets(line: str) -> list[tuple[int, int]]:
-    """Sentence spans of one line: Bling Fire's sentences (C code) found back in the line; its Python offset helper
-    costs three times the split itself. A sentence it rewrote (whitespace) falls back to that helper.
-
-    A line with no sentence-final mark, single spaces only and nothing unprintable (most headlines) is one sentence
-    without asking Bling Fire, which returns it whole (checked on every bundled line: tests/test_actors.py).
-    """
+    """Sentence spans of one line. A line with no sentence-final mark, single spaces only and nothing unprintable
+    (most headlines) is one sentence without asking Bling Fire, which returns it whole (checked on every bundled line:
+    tests/test_actor_tokens.py)."""
     if one_sentence(line):
         return [(0, len(line))]
     return blingfire_offsets(line)
@@ -55,7 +52,8 @@ def one_sentence(line: str) -> bool:
 
 
 def blingfire_offsets(line: str) -> list[tuple[int, int]]:
-    """Sentence spans of one line as Bling Fire splits it."""
+    """Sentence spans of one line as Bling Fire splits it: its sentences (C code) found back in the line; its Python
+    offset helper costs three times the split itself. A sentence it rewrote (whitespace) falls back to that helper."""
     spans = []
     pos = 0
     for sentence in _sentences(line).split("\n"):
